@@ -1,0 +1,60 @@
+"""Container cgroups, v1 and v2.
+
+    mgr = manager_for(spec_linux.get("cgroupsPath"), container_id)
+    mgr.create(); mgr.apply(spec_linux.get("resources") or {}); mgr.add_pid(pid)
+    state["cgroups"] = mgr.to_state()        # later: manager_from_state(...)
+    mgr.kill_all(signal.SIGKILL); mgr.destroy()
+
+Which driver runs is read from /proc/self/mountinfo: v1 when v1 controllers
+are mounted (hybrid hosts included), else the cgroup2 mount.
+"""
+
+from libcontainer.errors import PyruncError
+
+from . import mountinfo as _mountinfo
+from . import paths as _paths
+from .fs import REAL_FS, CgroupFs
+from .manager import Manager
+from .v1 import V1Cgroup, V1Manager
+from .v2 import V2Manager
+
+__all__ = [
+    "CgroupFs", "Manager", "V1Manager", "V2Manager",
+    "manager_for", "manager_from_state",
+]
+
+
+def manager_for(cgroups_path, container_id: str, mountinfo: str = None,
+                proc_self_cgroup: str = None, fs: CgroupFs = REAL_FS) -> Manager:
+    """The Manager for a container's linux.cgroupsPath (None/"" = default).
+
+    mountinfo and proc_self_cgroup replace /proc/self/{mountinfo,cgroup} and fs
+    the filesystem, so tests can point this at a fake tree.
+    """
+    if mountinfo is None:
+        mountinfo = _mountinfo.read_self()
+    version, hierarchies = _mountinfo.detect(mountinfo)
+    path, owned_depth = _paths.requested_path(cgroups_path, container_id)
+    own = {}
+    if not path.startswith("/"):
+        own = _paths.parse_proc_cgroup(
+            proc_self_cgroup if proc_self_cgroup is not None else _paths.read_self())
+    located = [(h, _paths.path_in_hierarchy(h, path, own)) for h in hierarchies]
+    for _, p in located:
+        if p == "/":
+            # Its destroy would rmdir, and kill_all would signal, the whole host.
+            raise PyruncError(f"linux.cgroupsPath: {cgroups_path!r} is the root cgroup")
+    if version == 2:
+        hierarchy, p = located[0]
+        return V2Manager(hierarchy.mount_point, p, owned_depth, fs)
+    return V1Manager([V1Cgroup(h, p) for h, p in located], owned_depth, fs)
+
+
+def manager_from_state(data: dict, fs: CgroupFs = REAL_FS) -> Manager:
+    """Rebuild a Manager from what its to_state() returned."""
+    version = data.get("version")
+    if version == 1:
+        return V1Manager.from_state(data, fs)
+    if version == 2:
+        return V2Manager.from_state(data, fs)
+    raise PyruncError(f"unknown cgroup state version {version!r}")

@@ -1,0 +1,224 @@
+"""What the v1 and v2 managers share: the Manager interface and the careful
+file, directory and signal helpers both drivers use."""
+
+import errno
+import os
+import posixpath
+import signal
+import time
+
+from libcontainer.errors import PyruncError
+
+# Sleeps between rmdir attempts while the last processes exit (about 1 s).
+RMDIR_BACKOFF = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.3)
+FREEZE_TIMEOUT = 2.0
+
+
+def not_available(write) -> PyruncError:
+    return PyruncError(f"{write.field}: cgroup file {write.file} is not available")
+
+
+def write_one(fs, write, path: str) -> None:
+    try:
+        fs.write(path, write.value)
+    except FileNotFoundError:
+        raise not_available(write) from None
+    except OSError as e:
+        raise PyruncError(
+            f"{write.field}: cannot set {write.file} to {write.value!r}: {e.strerror}") from None
+
+
+def write_all(fs, targets) -> None:
+    """Write each (Write, path); writes the kernel refuses get one more try at
+    the end, because some limits depend on others in either direction (v1
+    memory.limit_in_bytes may not exceed memory.memsw.limit_in_bytes)."""
+    refused = []
+    for write, path in targets:
+        try:
+            fs.write(path, write.value)
+        except FileNotFoundError:
+            raise not_available(write) from None
+        except OSError:
+            refused.append((write, path))
+    for write, path in refused:
+        write_one(fs, write, path)
+
+
+def read_pids(fs, procs_file: str) -> list:
+    try:
+        text = fs.read(procs_file)
+    except FileNotFoundError:
+        return []
+    return [int(line) for line in text.split() if line.isdigit() and int(line) > 0]
+
+
+def subtree(fs, top: str) -> list:
+    """top and every cgroup below it, parents before children."""
+    out = [top]
+    try:
+        names = sorted(fs.subdirs(top))
+    except FileNotFoundError:
+        return out
+    for name in names:
+        out.extend(subtree(fs, posixpath.join(top, name)))
+    return out
+
+
+def pids_in_subtree(fs, top: str) -> list:
+    pids = set()
+    for d in subtree(fs, top):
+        pids.update(read_pids(fs, posixpath.join(d, "cgroup.procs")))
+    return sorted(pids)
+
+
+def rmdir_retrying(fs, path: str) -> None:
+    """rmdir a cgroup, waiting a little while it is busy with dying tasks."""
+    for delay in RMDIR_BACKOFF + (None,):
+        try:
+            fs.rmdir(path)
+            return
+        except FileNotFoundError:
+            return
+        except OSError as e:
+            if e.errno != errno.EBUSY or delay is None:
+                raise PyruncError(f"cannot remove cgroup {path}: {e.strerror}") from None
+            time.sleep(delay)
+
+
+def remove_tree(fs, top: str) -> None:
+    """Remove top and the cgroups the container made below it, deepest first."""
+    for d in reversed(subtree(fs, top)):
+        rmdir_retrying(fs, d)
+
+
+def remove_owned_parents(fs, mount_point: str, path: str, depth: int) -> None:
+    """Remove up to depth now-empty ancestors of path that pyrunc made (the
+    default "/pyrunc"); never the mount point or anything above it."""
+    for _ in range(depth):
+        path = posixpath.dirname(path)
+        if not path.startswith(mount_point.rstrip("/") + "/"):
+            return
+        try:
+            fs.rmdir(path)
+        except OSError as e:
+            if e.errno in (errno.EBUSY, errno.ENOTEMPTY, errno.ENOENT):
+                return
+            raise PyruncError(f"cannot remove cgroup {path}: {e.strerror}") from None
+
+
+def mkdir_exist_ok(fs, path: str) -> bool:
+    """-> True if this call made the directory."""
+    try:
+        fs.mkdir(path)
+        return True
+    except FileExistsError:
+        return False  # another container sharing the cgroup, or a race with one
+    except OSError as e:
+        raise PyruncError(f"cannot create cgroup {path}: {e.strerror}") from None
+
+
+def levels_below(mount_point: str, path: str) -> list:
+    """Absolute dirs from the first level under mount_point down to path."""
+    out, current = [], mount_point.rstrip("/")
+    for part in path.strip("/").split("/"):
+        current += "/" + part
+        out.append(current)
+    return out
+
+
+def add_pid_to(fs, directory: str, pid: int) -> None:
+    try:
+        fs.write(posixpath.join(directory, "cgroup.procs"), str(pid))
+    except OSError as e:
+        raise PyruncError(f"cannot add pid {pid} to cgroup {directory}: {e.strerror}") from None
+
+
+def signal_pids(pids, sig: int) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            pass  # exited meanwhile
+
+
+def wait_until(check, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    delay = 0.001
+    while True:
+        if check():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(delay)
+        delay = min(delay * 2, 0.05)
+
+
+class Manager:
+    """One container's cgroup; see v1.V1Manager and v2.V2Manager."""
+
+    version = 0
+
+    def create(self) -> None:
+        raise NotImplementedError
+
+    def add_pid(self, pid: int) -> None:
+        raise NotImplementedError
+
+    def apply(self, resources: dict) -> None:
+        raise NotImplementedError
+
+    def pids(self) -> list:
+        raise NotImplementedError
+
+    def freeze(self) -> None:
+        raise NotImplementedError
+
+    def thaw(self) -> None:
+        raise NotImplementedError
+
+    def is_frozen(self) -> bool:
+        raise NotImplementedError
+
+    def has_freezer(self) -> bool:
+        raise NotImplementedError
+
+    def destroy(self) -> None:
+        raise NotImplementedError
+
+    def to_state(self) -> dict:
+        raise NotImplementedError
+
+    def path_for_cgroupns(self) -> str:
+        raise NotImplementedError
+
+    def kill_fast(self, sig: int) -> bool:
+        """A driver's one-shot kill of the whole cgroup; False if it has none."""
+        return False
+
+    def kill_all(self, sig: int) -> None:
+        """Signal every process in the container's cgroup."""
+        if self.kill_fast(sig):
+            return
+        frozen_here = self._freeze_for_kill()
+        try:
+            signal_pids(self.pids(), sig)
+        finally:
+            if frozen_here or (sig == signal.SIGKILL and self._frozen_quietly()):
+                self.thaw()  # frozen v1 tasks only die once thawed
+
+    def _freeze_for_kill(self) -> bool:
+        """Freeze so nothing forks away between listing and signalling.
+        -> True if this call froze it (and so must thaw it)."""
+        if not self.has_freezer() or self._frozen_quietly():
+            return False
+        try:
+            self.freeze()
+        except PyruncError:
+            return False  # signal anyway; a best effort beats no kill
+        return True
+
+    def _frozen_quietly(self) -> bool:
+        try:
+            return self.has_freezer() and self.is_frozen()
+        except (PyruncError, OSError):
+            return False

@@ -1,0 +1,65 @@
+"""Where a container's cgroup lives in each hierarchy.
+
+linux.cgroupsPath follows runc: "/a/b" is taken from the root of each mounted
+hierarchy, "a/b" from the cgroup the calling process is in (/proc/self/cgroup),
+and an empty path means "/pyrunc/<container id>".
+"""
+
+import posixpath
+
+from libcontainer.errors import PyruncError
+
+DEFAULT_PARENT = "/pyrunc"
+
+
+def read_self() -> str:
+    with open("/proc/self/cgroup") as f:
+        return f.read()
+
+
+def parse_proc_cgroup(text: str) -> dict:
+    """"4:memory:/x" lines -> {frozenset({"memory"}): "/x"}; v2's "0::/x" has
+    the empty set as its key."""
+    own = {}
+    for line in text.splitlines():
+        parts = line.split(":", 2)
+        if len(parts) == 3:
+            names = frozenset(n for n in parts[1].split(",") if n)
+            own[names] = parts[2]
+    return own
+
+
+def clean(path: str) -> str:
+    """Absolute, normalised, and unable to climb above "/" with "..". """
+    return posixpath.normpath("/" + path.lstrip("/"))
+
+
+def requested_path(cgroups_path, container_id: str):
+    """-> (path, owned_parent_depth).
+
+    owned_parent_depth counts the ancestors pyrunc made up itself (the default
+    "/pyrunc"), which destroy may remove once they are empty.
+    """
+    if not cgroups_path:
+        if not container_id or "/" in container_id or container_id in (".", ".."):
+            raise PyruncError(f"cannot derive a cgroup path from container id {container_id!r}")
+        return f"{DEFAULT_PARENT}/{container_id}", 1
+    return cgroups_path, 0
+
+
+def path_in_hierarchy(hierarchy, path: str, own_cgroups: dict) -> str:
+    """The container's cgroup path as seen from this hierarchy's mount point."""
+    if path.startswith("/"):
+        return clean(path)
+    own = own_cgroups.get(frozenset(hierarchy.controllers), "/")
+    # /proc/self/cgroup counts from the hierarchy's true root, the mount may
+    # show only a subtree of it (its mountinfo root field).
+    root = clean(hierarchy.root)
+    own = clean(own)
+    if root != "/" and (own == root or own.startswith(root + "/")):
+        own = own[len(root):] or "/"
+    return clean(posixpath.join(own, path))
+
+
+def dir_for(hierarchy, path_in_mount: str) -> str:
+    return posixpath.join(hierarchy.mount_point, path_in_mount.lstrip("/"))

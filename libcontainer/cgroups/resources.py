@@ -1,0 +1,201 @@
+"""linux.resources -> cgroup control file writes, as two tables (v1 and v2).
+
+Each Rule names the v1 controller whose hierarchy holds its files and a render
+function that turns the OCI resources object into Writes. A resource that is
+not set renders nothing, so its controller is never needed. New resources
+(blockIO, hugepages, devices, network, rdma) are new rows; a row may render many
+writes (one per device, page size, ...).
+"""
+
+from libcontainer.errors import PyruncError
+
+FIELD_PREFIX = "linux.resources"
+
+
+class Write:
+    """One value for one control file, and the OCI field it came from."""
+
+    __slots__ = ("field", "file", "value")
+
+    def __init__(self, field: str, file: str, value: str):
+        self.field, self.file, self.value = field, file, value
+
+    def __repr__(self):
+        return f"Write({self.field!r}, {self.file!r}, {self.value!r})"
+
+    def __eq__(self, other):
+        return isinstance(other, Write) and (
+            (self.field, self.file, self.value) == (other.field, other.file, other.value))
+
+
+class Rule:
+    __slots__ = ("controller", "render")
+
+    def __init__(self, controller: str, render):
+        self.controller, self.render = controller, render
+
+
+def field_name(section: str, key: str) -> str:
+    return f"{FIELD_PREFIX}.{section}.{key}"
+
+
+def lookup(resources: dict, section: str, key: str):
+    return (resources.get(section) or {}).get(key)
+
+
+def is_unset(value) -> bool:
+    # runc treats 0 / "" like absent for these knobs (a 0 limit is never meant).
+    return value is None or value == 0 or value == ""
+
+
+def require_int(field: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PyruncError(f"{field}: expected an integer, got {value!r}")
+    return value
+
+
+# --- value formats -----------------------------------------------------------
+
+def as_int(field, value) -> str:
+    return str(require_int(field, value))
+
+
+def as_text(field, value) -> str:
+    if not isinstance(value, str):
+        raise PyruncError(f"{field}: expected a string, got {value!r}")
+    return value
+
+
+def minus_one_is_max(field, value) -> str:
+    value = require_int(field, value)
+    return "max" if value == -1 else str(value)
+
+
+def pids_max(field, value) -> str:
+    # The spec gives no meaning to 0 and runc writes "max" for it, like -1.
+    value = require_int(field, value)
+    return "max" if value <= 0 else str(value)
+
+
+def swappiness(field, value) -> str:
+    value = require_int(field, value)
+    if not 0 <= value <= 100:
+        raise PyruncError(f"{field}: {value} is out of range 0..100")
+    return str(value)
+
+
+def scalar(section, key, controller, file, fmt, zero_is_unset=True) -> Rule:
+    """A rule for one OCI field that maps to one control file."""
+    field = field_name(section, key)
+
+    def render(resources):
+        value = lookup(resources, section, key)
+        if value is None or (zero_is_unset and is_unset(value)):
+            return []
+        return [Write(field, file, fmt(field, value))]
+
+    return Rule(controller, render)
+
+
+# --- v1 ------------------------------------------------------------------------
+
+def reject_unified_v1(resources) -> list:
+    if resources.get("unified"):
+        raise PyruncError(f"{FIELD_PREFIX}.unified: needs cgroup v2, this host runs cgroup v1")
+    return []
+
+
+V1_RULES = (
+    scalar("memory", "limit", "memory", "memory.limit_in_bytes", as_int),
+    scalar("memory", "reservation", "memory", "memory.soft_limit_in_bytes", as_int),
+    scalar("memory", "swap", "memory", "memory.memsw.limit_in_bytes", as_int),
+    scalar("memory", "swappiness", "memory", "memory.swappiness", swappiness,
+           zero_is_unset=False),
+    scalar("cpu", "shares", "cpu", "cpu.shares", as_int),
+    # period before quota: a quota is checked against the period in force.
+    scalar("cpu", "period", "cpu", "cpu.cfs_period_us", as_int),
+    scalar("cpu", "quota", "cpu", "cpu.cfs_quota_us", as_int),
+    scalar("cpu", "cpus", "cpuset", "cpuset.cpus", as_text),
+    scalar("cpu", "mems", "cpuset", "cpuset.mems", as_text),
+    scalar("pids", "limit", "pids", "pids.max", pids_max, zero_is_unset=False),
+    Rule("", reject_unified_v1),
+)
+
+
+# --- v2 ------------------------------------------------------------------------
+
+def v2_swap_max(resources) -> list:
+    """OCI swap is memory+swap; v2's memory.swap.max is the swap alone."""
+    field = field_name("memory", "swap")
+    swap = lookup(resources, "memory", "swap")
+    if is_unset(swap):
+        return []
+    swap = require_int(field, swap)
+    if swap == -1:
+        return [Write(field, "memory.swap.max", "max")]
+    limit = lookup(resources, "memory", "limit")
+    if is_unset(limit) or limit == -1:
+        raise PyruncError(f"{field}: a swap limit needs memory.limit set as well on cgroup v2")
+    limit = require_int(field_name("memory", "limit"), limit)
+    if swap < limit:
+        raise PyruncError(f"{field}: {swap} (memory+swap) is less than memory.limit {limit}")
+    return [Write(field, "memory.swap.max", str(swap - limit))]
+
+
+def v2_cpu_weight(resources) -> list:
+    field = field_name("cpu", "shares")
+    shares = lookup(resources, "cpu", "shares")
+    if is_unset(shares):
+        return []
+    # v1 clamps shares to 2..262144 itself; do the same so both agree.
+    shares = min(max(require_int(field, shares), 2), 262144)
+    weight = 1 + ((shares - 2) * 9999) // 262142
+    return [Write(field, "cpu.weight", str(weight))]
+
+
+def v2_cpu_max(resources) -> list:
+    """cpu.max holds "$QUOTA $PERIOD" where the quota may be "max"."""
+    quota = lookup(resources, "cpu", "quota")
+    period = lookup(resources, "cpu", "period")
+    if is_unset(quota) and is_unset(period):
+        return []
+    key = "period" if is_unset(quota) else "quota"
+    field = field_name("cpu", key)
+    value = "max" if is_unset(quota) else minus_one_is_max(field, quota)
+    if not is_unset(period):
+        value += " " + as_int(field_name("cpu", "period"), period)
+    return [Write(field, "cpu.max", value)]
+
+
+def v2_unified(resources) -> list:
+    """linux.resources.unified: file name -> value, written as given."""
+    writes = []
+    for name, value in (resources.get("unified") or {}).items():
+        field = f"{FIELD_PREFIX}.unified.{name}"
+        if not name or "/" in name or name.startswith("."):
+            raise PyruncError(f"{field}: not a cgroup file name")
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise PyruncError(f"{field}: expected a string, got {value!r}")
+        writes.append(Write(field, name, str(value)))
+    return writes
+
+
+V2_RULES = (
+    scalar("memory", "limit", "memory", "memory.max", minus_one_is_max),
+    scalar("memory", "reservation", "memory", "memory.low", minus_one_is_max),
+    Rule("memory", v2_swap_max),
+    # memory.swappiness has no v2 file; like runc, it is ignored there.
+    Rule("cpu", v2_cpu_weight),
+    Rule("cpu", v2_cpu_max),
+    scalar("cpu", "cpus", "cpuset", "cpuset.cpus", as_text),
+    scalar("cpu", "mems", "cpuset", "cpuset.mems", as_text),
+    scalar("pids", "limit", "pids", "pids.max", pids_max, zero_is_unset=False),
+    # Last, so an explicit unified value wins over a converted one.
+    Rule("", v2_unified),
+)
+
+
+def render(rules, resources: dict) -> list:
+    """-> [(rule.controller, Write)] for everything set in resources."""
+    resources = resources or {}
+    return [(rule.controller, w) for rule in rules for w in rule.render(resources)]

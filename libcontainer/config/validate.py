@@ -1,0 +1,367 @@
+"""Validation of an OCI runtime-spec v1.x config (config.json / config.yaml).
+
+Two layers, both reporting `Problem`s that name the exact JSON path at fault:
+
+* schema_problems(): the shapes and types, checked by jsonschema against our own
+  schemas/config-schema.json, with jsonschema's wording turned into short text
+  ("process.args: must be an array", "ociVersion: is required").
+* semantic_problems(): rules that cross fields or touch the bundle and that a
+  schema cannot say: duplicate namespaces, id mappings versus the user
+  namespace, sysctls versus namespaces, absolute paths, the rootfs directory,
+  known capability and rlimit names.
+
+jsonschema is imported lazily, inside the first schema check, because importing
+it costs about 95 ms and most CLI commands (state, kill, list, ...) never
+validate a config; the compiled validator is then kept in a module global.
+Nothing heavy is imported at module level for the same reason.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Optional
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem: where (dotted JSON path, "" for the root) and what."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+# ---------------------------------------------------------------------------
+# paths and ordering
+
+def _join(path: str, key: Any) -> str:
+    """Extend a dotted path by one step: a list index or an object key."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else str(key)
+
+
+def _format_path(steps: Iterable[Any]) -> str:
+    path = ""
+    for step in steps:
+        path = _join(path, step)
+    return path
+
+
+def _sort_key(problem: Problem) -> tuple:
+    # Zero-pad indices so that mounts[10] sorts after mounts[2].
+    padded = re.sub(r"\[(\d+)\]", lambda m: "[%012d]" % int(m.group(1)), problem.path)
+    return (padded, problem.message)
+
+
+def _sorted(found: Iterable[Problem]) -> list:
+    return sorted(set(found), key=_sort_key)
+
+
+# ---------------------------------------------------------------------------
+# schema layer
+
+_VALIDATOR = None  # compiled jsonschema validator, built on first use
+
+_TYPE_WORDS = {
+    "array": "an array", "object": "an object", "string": "a string",
+    "integer": "an integer", "number": "a number", "boolean": "a boolean",
+    "null": "null",
+}
+
+
+def _schema_file(name: str) -> str:
+    """Find a schema whether installed (libcontainer/schemas/) or in the source tree (schemas/)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    installed = os.path.join(here, os.pardir, "schemas", name)
+    source_tree = os.path.join(here, os.pardir, os.pardir, "schemas", name)
+    for candidate in (installed, source_tree):
+        if os.path.isfile(candidate):
+            return os.path.normpath(candidate)
+    raise FileNotFoundError(f"schema {name} not found next to {here}")
+
+
+def _validator():
+    global _VALIDATOR
+    if _VALIDATOR is None:
+        import jsonschema  # lazy on purpose: see the module docstring
+
+        with open(_schema_file("config-schema.json"), encoding="utf-8") as f:
+            schema = json.load(f)
+        _VALIDATOR = jsonschema.Draft202012Validator(schema)
+    return _VALIDATOR
+
+
+def _type_message(expected) -> str:
+    kinds = expected if isinstance(expected, list) else [expected]
+    return "must be " + " or ".join(_TYPE_WORDS.get(k, k) for k in kinds)
+
+
+def _count_message(expected, empty_text: str, unit: str) -> str:
+    return empty_text if expected == 1 else f"must have at least {expected} {unit}"
+
+
+# Keyword -> wording; anything not listed keeps jsonschema's own message.
+_MESSAGES = {
+    "type": _type_message,
+    "enum": lambda v: "must be one of: " + ", ".join(str(x) for x in v),
+    "const": lambda v: f"must be {json.dumps(v)}",
+    "pattern": lambda v: f"must match {v}",
+    "minItems": lambda v: _count_message(v, "must not be empty", "items"),
+    "maxItems": lambda v: f"must have at most {v} items",
+    "minLength": lambda v: _count_message(v, "must not be empty", "characters"),
+    "maxLength": lambda v: f"must be at most {v} characters long",
+    "minimum": lambda v: f"must be >= {v}",
+    "maximum": lambda v: f"must be <= {v}",
+    "exclusiveMinimum": lambda v: f"must be > {v}",
+    "exclusiveMaximum": lambda v: f"must be < {v}",
+}
+
+
+def _missing_property(error) -> str:
+    """The child a `required` error is about (jsonschema gives one error per missing key)."""
+    names = [n for n in error.validator_value if isinstance(n, str)]
+    for name in names:
+        if error.message.startswith(repr(name)):
+            return name
+    absent = [n for n in names if isinstance(error.instance, dict) and n not in error.instance]
+    return absent[0] if absent else names[0]
+
+
+def _branch_problem(error) -> Problem:
+    """anyOf/oneOf failed: speak about the closest branch, not "is not valid under any"."""
+    from jsonschema.exceptions import best_match
+
+    # A branch rejecting the value's very type is the least specific complaint.
+    def is_wrong_type(e):
+        return e.validator == "type" and not e.relative_path
+
+    wrong_type = [e for e in error.context if is_wrong_type(e)]
+    closer = [e for e in error.context if not is_wrong_type(e)]
+    if closer:
+        return _problem_from_error(best_match(closer))
+    kinds = []
+    for e in wrong_type:
+        expected = e.validator_value
+        kinds += [k for k in (expected if isinstance(expected, list) else [expected]) if k not in kinds]
+    return Problem(_format_path(error.absolute_path), _type_message(kinds))
+
+
+def _problem_from_error(error) -> Problem:
+    if error.context:
+        return _branch_problem(error)
+    path = _format_path(error.absolute_path)
+    if error.validator == "required":
+        return Problem(_join(path, _missing_property(error)), "is required")
+    custom = error.schema.get("x-message") if isinstance(error.schema, dict) else None
+    if custom and error.validator == "pattern":
+        return Problem(path, custom.format(value=error.instance))
+    wording = _MESSAGES.get(error.validator)
+    return Problem(path, wording(error.validator_value) if wording else error.message)
+
+
+def schema_problems(spec) -> list:
+    """Check `spec` against schemas/config-schema.json; friendly, path-named problems."""
+    return _sorted(_problem_from_error(e) for e in _validator().iter_errors(spec))
+
+
+# ---------------------------------------------------------------------------
+# semantic layer: every helper tolerates wrong types by skipping them, because
+# this may run on a spec that failed the schema.
+
+# capabilities(7), numbers 0..40 (CAP_CHOWN .. CAP_CHECKPOINT_RESTORE).
+KNOWN_CAPABILITIES = frozenset("CAP_" + name for name in (
+    "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL",
+    "SETGID", "SETUID", "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE",
+    "NET_BROADCAST", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER",
+    "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT",
+    "SYS_ADMIN", "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME",
+    "SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL",
+    "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM",
+    "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE",
+))
+
+# getrlimit(2) resources.
+KNOWN_RLIMITS = frozenset("RLIMIT_" + name for name in (
+    "AS", "CORE", "CPU", "DATA", "FSIZE", "LOCKS", "MEMLOCK", "MSGQUEUE",
+    "NICE", "NOFILE", "NPROC", "RSS", "RTPRIO", "RTTIME", "SIGPENDING", "STACK",
+))
+
+_CAPABILITY_SETS = ("bounding", "effective", "inheritable", "permitted", "ambient")
+_HOOK_KINDS = ("prestart", "createRuntime", "createContainer", "startContainer",
+               "poststart", "poststop")
+_ARTICLE = {"network": "a", "ipc": "an", "uts": "a"}
+
+
+def _obj(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _arr(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _enumerate_objects(value) -> Iterator[tuple]:
+    """(index, item) for the dict items of a list; anything else is skipped."""
+    for index, item in enumerate(_arr(value)):
+        if isinstance(item, dict):
+            yield index, item
+
+
+def _namespaces(spec: dict) -> dict:
+    """type -> first entry of linux.namespaces (new or joined)."""
+    found = {}
+    for _, entry in _enumerate_objects(_obj(spec.get("linux")).get("namespaces")):
+        if isinstance(entry.get("type"), str):
+            found.setdefault(entry["type"], entry)
+    return found
+
+
+def _not_absolute(path, where: str) -> Iterator[Problem]:
+    if isinstance(path, str) and not os.path.isabs(path):
+        yield Problem(where, "must be an absolute path")
+
+
+def _check_namespaces(spec: dict) -> Iterator[Problem]:
+    seen = set()
+    for index, entry in _enumerate_objects(_obj(spec.get("linux")).get("namespaces")):
+        where = f"linux.namespaces[{index}]"
+        kind = entry.get("type")
+        if isinstance(kind, str) and kind in seen:
+            yield Problem(where + ".type", f"namespace '{kind}' is listed more than once")
+        seen.add(kind if isinstance(kind, str) else None)
+        if entry.get("path"):  # "" means "create a new one", as in runc
+            yield from _not_absolute(entry["path"], where + ".path")
+
+
+def _check_id_mappings(spec: dict) -> Iterator[Problem]:
+    linux = _obj(spec.get("linux"))
+    user_ns = _namespaces(spec).get("user")
+    for key in ("uidMappings", "gidMappings"):
+        given = bool(_arr(linux.get(key)))
+        if user_ns is None and given:
+            yield Problem(f"linux.{key}", "needs a user namespace")
+        elif user_ns is not None and not user_ns.get("path") and not given:
+            # A joined user namespace already has its maps; a new one has none.
+            yield Problem(f"linux.{key}", "is required with a new user namespace")
+
+
+def _check_uts_names(spec: dict) -> Iterator[Problem]:
+    if "uts" in _namespaces(spec):
+        return
+    for key in ("hostname", "domainname"):
+        if isinstance(spec.get(key), str) and spec[key]:
+            yield Problem(key, "needs a uts namespace")
+
+
+def _check_time_offsets(spec: dict) -> Iterator[Problem]:
+    if _obj(_obj(spec.get("linux")).get("timeOffsets")) and "time" not in _namespaces(spec):
+        yield Problem("linux.timeOffsets", "needs a time namespace")
+
+
+def _check_process_basics(spec: dict) -> Iterator[Problem]:
+    process = _obj(spec.get("process"))
+    yield from _not_absolute(process.get("cwd"), "process.cwd")
+    args = _arr(process.get("args"))
+    if args and args[0] == "":
+        yield Problem("process.args[0]", "must not be empty")
+
+
+def _check_rlimits(spec: dict) -> Iterator[Problem]:
+    seen = set()
+    for index, rlimit in _enumerate_objects(_obj(spec.get("process")).get("rlimits")):
+        kind = rlimit.get("type")
+        if not isinstance(kind, str):
+            continue
+        where = f"process.rlimits[{index}].type"
+        if kind not in KNOWN_RLIMITS:
+            yield Problem(where, f"unknown rlimit '{kind}'")
+        elif kind in seen:
+            yield Problem(where, f"rlimit '{kind}' is listed more than once")
+        seen.add(kind)
+
+
+def _check_capabilities(spec: dict) -> Iterator[Problem]:
+    sets = _obj(_obj(spec.get("process")).get("capabilities"))
+    for set_name in _CAPABILITY_SETS:
+        for index, name in enumerate(_arr(sets.get(set_name))):
+            if isinstance(name, str) and name not in KNOWN_CAPABILITIES:
+                yield Problem(f"process.capabilities.{set_name}[{index}]",
+                              f"unknown capability '{name}'")
+
+
+def _sysctl_namespace(key: str) -> Optional[str]:
+    """The namespace that scopes a sysctl, or None when it is global to the host."""
+    name = key.replace("/", ".")
+    if name.startswith("net."):
+        return "network"
+    if name.startswith(("kernel.msg", "kernel.sem", "kernel.shm", "fs.mqueue.")):
+        return "ipc"
+    if name in ("kernel.hostname", "kernel.domainname"):
+        return "uts"
+    return None
+
+
+def _check_sysctl(spec: dict) -> Iterator[Problem]:
+    namespaces = _namespaces(spec)
+    for key in _obj(_obj(spec.get("linux")).get("sysctl")):
+        where = f"linux.sysctl.{key}"
+        needed = _sysctl_namespace(key)
+        if needed is None:
+            # As runc: writing it inside the container would change the host.
+            yield Problem(where, "is not namespaced: setting it would change the host")
+        elif needed not in namespaces:
+            yield Problem(where, f"needs {_ARTICLE[needed]} {needed} namespace")
+
+
+def _check_absolute_paths(spec: dict) -> Iterator[Problem]:
+    for index, mount in _enumerate_objects(spec.get("mounts")):
+        yield from _not_absolute(mount.get("destination"), f"mounts[{index}].destination")
+    for index, device in _enumerate_objects(_obj(spec.get("linux")).get("devices")):
+        yield from _not_absolute(device.get("path"), f"linux.devices[{index}].path")
+    hooks = _obj(spec.get("hooks"))
+    for kind in _HOOK_KINDS:
+        for index, hook in _enumerate_objects(hooks.get(kind)):
+            # The spec extends execv(3): a hook's path MUST be absolute.
+            yield from _not_absolute(hook.get("path"), f"hooks.{kind}[{index}].path")
+
+
+def _check_root(spec: dict, bundle: Optional[str]) -> Iterator[Problem]:
+    if "root" not in spec:
+        yield Problem("root", "is required")  # optional only on Windows
+        return
+    path = _obj(spec.get("root")).get("path")
+    if bundle is None or not isinstance(path, str) or not path:
+        return
+    full = os.path.normpath(os.path.join(os.path.abspath(bundle), path))
+    if not os.path.exists(full):
+        yield Problem("root.path", f"no such directory: {full}")
+    elif not os.path.isdir(full):
+        yield Problem("root.path", f"not a directory: {full}")
+
+
+_SEMANTIC_CHECKS = (
+    _check_namespaces, _check_id_mappings, _check_uts_names, _check_time_offsets,
+    _check_process_basics, _check_rlimits, _check_capabilities, _check_sysctl,
+    _check_absolute_paths,
+)
+
+
+def semantic_problems(spec, bundle: Optional[str] = None) -> list:
+    """Cross-field and bundle checks; safe on malformed specs (wrong types are skipped)."""
+    if not isinstance(spec, dict):
+        return []
+    found = [p for check in _SEMANTIC_CHECKS for p in check(spec)]
+    found.extend(_check_root(spec, bundle))
+    return _sorted(found)
+
+
+def problems(spec, bundle: Optional[str] = None) -> list:
+    """All problems: the schema first; the semantic rules only once the shapes are right."""
+    found = schema_problems(spec)
+    return found if found else semantic_problems(spec, bundle)

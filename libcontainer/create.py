@@ -1,0 +1,120 @@
+"""create: a container whose init is set up and waits for `start` (runtime.md)."""
+import os
+import signal
+import time
+
+from libcontainer import cgroups, errors, launcher, namespaces, state as statestore
+from libcontainer.config import loader
+from libcontainer.container import Container
+
+
+def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
+           on_console=None, preserve_fds=0):
+    """Create the container; on_console(fd) takes the pty master (run -t).
+
+    On any failure nothing is left behind: no state dir, cgroup or process."""
+    statestore.check_id(container_id)
+    bundle = os.path.abspath(bundle)
+    spec = loader.load_bundle(bundle)
+    _check_terminal(spec, console_socket, on_console)
+    _check_namespaces(spec)
+    store.make_dir(container_id)
+    creation = _Creation(store, container_id, bundle, spec)
+    try:
+        return creation.run(pid_file, console_socket, on_console, preserve_fds)
+    except BaseException:
+        creation.undo()
+        raise
+
+
+def _check_terminal(spec, console_socket, on_console):
+    terminal = spec.get("process", {}).get("terminal", False)
+    if terminal and not (console_socket or on_console):
+        raise errors.PyruncError(
+            "process.terminal is true: --console-socket is required when not in the foreground")
+    if console_socket and not terminal:
+        raise errors.PyruncError("--console-socket needs process.terminal set to true")
+
+
+def _check_namespaces(spec):
+    if "process" not in spec:
+        raise errors.ConfigError("process: is required to create a container")
+    kinds = {ns["type"] for ns in spec.get("linux", {}).get("namespaces", [])}
+    if "mount" not in kinds:
+        raise errors.ConfigError("linux.namespaces: a mount namespace is required")
+
+
+def now_rfc3339():
+    t = time.time_ns()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t // 10**9)) + f".{t % 10**9:09d}Z"
+
+
+class _Creation:
+    def __init__(self, store, container_id, bundle, spec):
+        self.store, self.id, self.bundle, self.spec = store, container_id, bundle, spec
+        self.linux = spec.get("linux", {})
+        self.cgroup = None
+        self.launched = None
+
+    def run(self, pid_file, console_socket, on_console, preserve_fds):
+        self.cgroup = cgroups.manager_for(self.linux.get("cgroupsPath"), self.id)
+        self.cgroup.create()
+        self.cgroup.apply(self.linux.get("resources") or {})
+        fifo = self.store.path(self.id, statestore.FIFO_NAME)
+        os.mkfifo(fifo, 0o622)  # written by the init, maybe as a non-root user
+        bootstrap = namespaces.bootstrap_for_create(self.linux.get("namespaces", []))
+        self.launched = launcher.spawn(bootstrap, on_stage1=self._stage1)
+        rootfs = os.path.join(self.bundle, self.spec["root"]["path"])
+        self.launched.channel.send({
+            "kind": "init", "spec": self.spec, "bundle": self.bundle, "fifo": fifo,
+            "rootfs": os.path.realpath(rootfs), "userns": self._in_userns(),
+            "preserveFds": preserve_fds,
+        })
+        launcher.serve(self.launched.channel, console_socket, on_console)
+        record = self._record(os.path.realpath(rootfs))
+        self.store.save(self.id, record)
+        if pid_file:
+            write_pid_file(pid_file, self.launched.pid)
+        self.launched.channel.close()
+        return Container(self.store, record)
+
+    def _in_userns(self):
+        return any(ns["type"] == "user" for ns in self.linux.get("namespaces", []))
+
+    def _stage1(self, pid):
+        if namespaces.has_new(self.linux.get("namespaces", []), "user"):
+            launcher.write_id_maps(pid, self.linux.get("uidMappings", []),
+                                   self.linux.get("gidMappings", []))
+        self.cgroup.add_pid(pid)
+
+    def _record(self, rootfs):
+        pid = self.launched.pid
+        return {
+            "id": self.id, "pid": pid, "pidStartTime": statestore.process_start_time(pid),
+            "bundle": self.bundle, "rootfs": rootfs, "created": now_rfc3339(),
+            "config": self.spec, "cgroup": self.cgroup.to_state(),
+        }
+
+    def undo(self):
+        if self.launched:
+            launcher.kill_quietly(self.launched.pid)
+            self.launched.channel.close()
+        if self.cgroup:
+            try:
+                self.cgroup.kill_all(signal.SIGKILL)
+                self.cgroup.destroy()
+            except errors.PyruncError:
+                pass
+        self.store.remove(self.id)
+
+
+def write_pid_file(path, pid):
+    """Atomically, as runc does: readers never see an empty file."""
+    path = os.path.abspath(path)
+    tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.tmp")
+    try:
+        with open(tmp, "w") as f:
+            f.write(str(pid))
+        os.rename(tmp, path)
+    except OSError as exc:
+        raise errors.PyruncError(f"--pid-file {path}: {exc.strerror}") from None

@@ -1,0 +1,41 @@
+"""delete: remove every trace of a container (runtime.md "delete")."""
+import os
+import signal
+import time
+
+from libcontainer import errors
+
+_DEATH_TIMEOUT = 5.0
+
+
+def delete(container, force=False):
+    with container.store.lock(container.id):
+        status = container.status()
+        if status in ("running", "paused") and not force:
+            raise errors.InvalidState(
+                f"cannot delete container {container.id} that is not stopped: {status} "
+                "(use --force)")
+        cgroup = container.cgroup() if container.record.get("cgroup") else None
+        # Stopped or not, what is left in the cgroup (no pid namespace, or an
+        # init that died) must go before the cgroup can.
+        if status != "stopped" or (cgroup and cgroup.pids()):
+            _kill_everything(container, cgroup)
+        if cgroup:
+            cgroup.destroy()
+        container.store.remove(container.id)
+
+
+def _kill_everything(container, cgroup):
+    if cgroup:
+        if container.status() == "paused":
+            cgroup.thaw()
+        cgroup.kill_all(signal.SIGKILL)
+    try:
+        os.kill(container.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    deadline = time.monotonic() + _DEATH_TIMEOUT
+    while container.is_alive():
+        if time.monotonic() > deadline:
+            raise errors.PyruncError(f"container {container.id}: init {container.pid} did not die")
+        time.sleep(0.005)

@@ -1,0 +1,52 @@
+"""exec: start another process inside a running container.
+
+The same launcher as create, told to join every namespace of the container's
+init (/proc/PID/ns/*); the process joins the container's cgroup while the
+constructor waits, and gets the container's root, env, user and capabilities
+from the process spec the caller built (see process_spec()).
+"""
+from libcontainer import errors, launcher, namespaces
+
+
+def process_spec(container, args, env=(), cwd=None, user=None, terminal=False,
+                 process_json=None):
+    """The exec'd process: the container's process with the caller's changes.
+
+    env adds to (and overrides) the container's env, as with runc exec -e."""
+    if process_json is not None:
+        return process_json
+    base = dict(container.spec.get("process", {}))
+    merged = dict(item.partition("=")[::2] for item in base.get("env", []))
+    merged.update(item.partition("=")[::2] for item in env)
+    base.update(args=list(args), env=[f"{k}={v}" for k, v in merged.items()],
+                terminal=terminal)
+    base.pop("consoleSize", None)
+    if cwd:
+        base["cwd"] = cwd
+    if user is not None:
+        base["user"] = dict(base.get("user", {}), **user)
+    return base
+
+
+def exec_process(container, process, *, console_socket=None, on_console=None,
+                 preserve_fds=0):
+    """Start the process; returns its pid once it has exec'd."""
+    status = container.status()
+    if status not in ("running", "created"):
+        raise errors.InvalidState(f"cannot exec in container {container.id}: it is {status}")
+    if process.get("terminal") and not (console_socket or on_console):
+        raise errors.PyruncError("exec -t: --console-socket is required when detached")
+    linux = container.spec.get("linux", {})
+    bootstrap = namespaces.bootstrap_for_exec(linux.get("namespaces", []), container.pid)
+    cgroup = container.cgroup()
+    launched = launcher.spawn(bootstrap, on_stage1=cgroup.add_pid)
+    channel = launched.channel
+    try:
+        channel.send({"kind": "exec", "process": process, "preserveFds": preserve_fds})
+        launcher.serve(channel, console_socket, on_console, until=None)
+    except BaseException:
+        launcher.kill_quietly(launched.pid)
+        raise
+    finally:
+        channel.close()
+    return launched.pid

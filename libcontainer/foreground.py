@@ -1,0 +1,163 @@
+"""Waiting for a container process in the foreground (run, exec without -d):
+signals sent to pyrunc go on to it, and with a terminal its pty is relayed."""
+import errno
+import fcntl
+import os
+import select
+import signal
+import sys
+import termios
+import tty
+
+PR_SET_CHILD_SUBREAPER = 36
+# Everything a user can send us goes to the container, except what the kernel
+# won't let us catch and what concerns us alone (child exits, window size).
+_NOT_FORWARDED = {signal.SIGKILL, signal.SIGSTOP, signal.SIGCHLD, signal.SIGWINCH}
+
+
+def become_subreaper():
+    """The process the launcher forks is orphaned by its parent; as subreaper
+    we inherit it and can wait for it."""
+    from libcontainer import syscalls
+    syscalls.prctl(PR_SET_CHILD_SUBREAPER, 1)
+
+
+class SignalForwarder:
+    """Installed before the process exists; signals that come early are held."""
+
+    def __init__(self):
+        self.target = None
+        self.pending = []
+        self.previous = {}
+
+    def install(self):
+        for sig in set(signal.valid_signals()) - _NOT_FORWARDED:
+            try:
+                self.previous[sig] = signal.signal(sig, self._forward)
+            except (OSError, ValueError):
+                pass
+
+    def _forward(self, signum, _frame):
+        if self.target is None:
+            self.pending.append(signum)
+        else:
+            _send(self.target, signum)
+
+    def set_target(self, pid):
+        self.target = pid
+        for signum in self.pending:
+            _send(pid, signum)
+        self.pending = []
+
+    def restore(self):
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
+
+
+def _send(pid, signum):
+    try:
+        os.kill(pid, signum)
+    except ProcessLookupError:
+        pass
+
+
+def exit_status(wait_status):
+    """The shell's convention: the exit code, or 128+N when killed by signal N."""
+    if os.WIFSIGNALED(wait_status):
+        return 128 + os.WTERMSIG(wait_status)
+    return os.WEXITSTATUS(wait_status)
+
+
+def reap(pid, block=True):
+    """Reap children (orphans reparented to us too); the status of `pid` once
+    it has exited, else None."""
+    while True:
+        try:
+            child, status = os.waitpid(-1, 0 if block else os.WNOHANG)
+        except ChildProcessError:
+            return 255
+        if child == 0:
+            return None
+        if child == pid:
+            return exit_status(status)
+
+
+def wait(pid, master=None):
+    if master is None:
+        return reap(pid)
+    return _relay(pid, master)
+
+
+def _relay(pid, master):
+    """Copy stdin -> pty and pty -> stdout until the process exits."""
+    wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+    old_wakeup = signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    signal.signal(signal.SIGWINCH, lambda *_: _copy_window_size(master))
+    saved = _raw_stdin()
+    _copy_window_size(master)
+    inputs = [master, wake_r] + ([0] if saved is not None or not os.isatty(0) else [])
+    status = None
+    try:
+        while status is None:
+            ready = _select(inputs)
+            if 0 in ready and not _pump(0, master):
+                inputs.remove(0)
+            if master in ready and not _pump(master, 1):
+                inputs.remove(master)
+            if wake_r in ready:
+                _drain(wake_r)
+            status = reap(pid, block=False)
+        while _pump(master, 1, wait=False):
+            pass
+    finally:
+        if saved is not None:
+            termios.tcsetattr(0, termios.TCSADRAIN, saved)
+        signal.set_wakeup_fd(old_wakeup)
+        os.close(wake_r)
+        os.close(wake_w)
+    return status
+
+
+def _select(inputs):
+    try:
+        return select.select(inputs, [], [], 0.5)[0]
+    except InterruptedError:
+        return []
+
+
+def _pump(source, target, wait=True):
+    """Move one chunk; False once the source is finished."""
+    if not wait and not select.select([source], [], [], 0)[0]:
+        return False
+    try:
+        data = os.read(source, 65536)
+    except OSError as exc:
+        if exc.errno == errno.EIO:  # pty: every slave end is closed
+            return False
+        raise
+    if data:
+        os.write(target, data)
+    return bool(data)
+
+
+def _drain(fd):
+    try:
+        while os.read(fd, 512):
+            pass
+    except BlockingIOError:
+        pass
+
+
+def _raw_stdin():
+    if not os.isatty(0):
+        return None
+    saved = termios.tcgetattr(0)
+    tty.setraw(0)
+    return saved
+
+
+def _copy_window_size(master):
+    if os.isatty(1):
+        size = fcntl.ioctl(1, termios.TIOCGWINSZ, b"\0" * 8)
+        fcntl.ioctl(master, termios.TIOCSWINSZ, size)

@@ -1,0 +1,109 @@
+"""The container init, child side: runs in the interpreter the parent spawned,
+after _nsexec's constructor has put it in the container's namespaces.
+
+Everything it will ever need is imported here, at the top: after pivot_root the
+host's Python files are gone.
+"""
+import os
+import socket
+
+from libcontainer import errors, syscalls
+from libcontainer.channel import Channel
+from libcontainer.init import console, process, rootfs
+
+
+def main():
+    fd = syscalls.initpipe_fd()
+    os.set_inheritable(fd, False)  # must not reach the container's program
+    channel = Channel(socket.socket(fileno=fd))
+    try:
+        config = channel.recv()
+        if config is not None:
+            run = _run_exec if config["kind"] == "exec" else _run_init
+            run(channel, config)
+    except errors.PyruncError as exc:
+        _report(channel, str(exc))
+    except OSError as exc:
+        _report(channel, f"container init: {exc.strerror or exc}")
+    except Exception as exc:  # a bug: still say something rather than vanish
+        _report(channel, f"container init: {type(exc).__name__}: {exc}")
+    os._exit(1)
+
+
+def _report(channel, message):
+    try:
+        channel.send({"type": "error", "msg": message})
+    except OSError:
+        pass
+
+
+def _join_deferred_mount_namespace():
+    fd = syscalls.deferred_mntns_fd()
+    if fd >= 0:
+        syscalls.setns(fd, syscalls.CLONE_NEWNS)
+        os.close(fd)
+
+
+def _run_init(channel, config):
+    spec, proc = config["spec"], config["spec"]["process"]
+    linux = spec.get("linux", {})
+    _join_deferred_mount_namespace()
+    rootfd = rootfs.prepare(spec, config["rootfs"], config["bundle"], config["userns"])
+    pty = _console(channel, proc, "/dev/pts/ptmx", rootfd)
+    if pty:
+        pty.bind_console(rootfd)
+    # The fifo lives in the state dir, out of reach after the pivot: hold it.
+    fifo = os.open(config["fifo"], os.O_PATH | os.O_CLOEXEC)
+    os.close(rootfd)
+    rootfs.pivot(config["rootfs"], linux.get("rootfsPropagation"))
+    rootfs.set_hostnames(spec)
+    rootfs.apply_sysctl(linux.get("sysctl"))
+    rootfs.finish(spec)
+    if pty:
+        pty.become_controlling_terminal()
+    else:
+        os.setsid()
+    exe, env = _become_process(proc)
+    channel.send({"type": "ready"})
+    _wait_for_start(fifo)
+    process.close_extra_fds(2 + config.get("preserveFds", 0))
+    process.execute(exe, proc["args"], env)
+
+
+def _run_exec(channel, config):
+    proc = config["process"]
+    _join_deferred_mount_namespace()
+    os.chdir("/")
+    pty = _console(channel, proc, "/dev/ptmx")
+    if pty:
+        pty.become_controlling_terminal()
+    exe, env = _become_process(proc)
+    channel.send({"type": "ready"})
+    process.close_extra_fds(2 + config.get("preserveFds", 0))
+    process.execute(exe, proc["args"], env)
+
+
+def _console(channel, proc, ptmx, rootfd=None):
+    """With process.terminal, a pty whose master goes to the parent."""
+    if not proc.get("terminal"):
+        return None
+    pty = console.open_pty(ptmx, rootfd)
+    pty.set_size(proc.get("consoleSize"))
+    channel.send({"type": "console"}, fds=[pty.master])
+    os.close(pty.master)
+    return pty
+
+
+def _become_process(proc):
+    env = process.environment(proc)
+    process.switch_user(proc)
+    process.enter_cwd(proc.get("cwd", "/"))
+    return process.find_executable(proc["args"], env), env
+
+
+def _wait_for_start(fifo):
+    """Block until `start` opens the exec fifo for reading, then tell it we go."""
+    fd = os.open(f"/proc/self/fd/{fifo}", os.O_WRONLY | os.O_CLOEXEC)
+    os.write(fd, b"0")
+    os.close(fd)
+    os.close(fifo)

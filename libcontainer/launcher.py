@@ -1,0 +1,126 @@
+"""Parent side of starting a process inside the container's namespaces.
+
+Spawns the interpreter with the _nsexec constructor preloaded, hands it the
+bootstrap message, writes the user namespace's id maps and puts it into the
+cgroup while it waits, and returns a Channel to the Python side of the child.
+Used both for a container's init and for `exec`.
+"""
+import os
+import signal
+import socket
+import sys
+
+import _cffi_backend
+
+import _nsexec
+from libcontainer import errors
+from libcontainer.channel import Channel
+from libcontainer.console_socket import send_master
+
+_BOOT = ("import sys; sys.path[:0] = {paths!r}; "
+         "from libcontainer.init.main import main; main()")
+
+
+class Launched:
+    """A child that got through the constructor: its pid and its channel."""
+
+    def __init__(self, pid, channel):
+        self.pid = pid
+        self.channel = channel
+
+
+def _import_paths():
+    # -I -S keeps the host's site-packages and PYTHON* variables out of the
+    # init (and startup fast); it needs only pyrunc's own tree and cffi's backend.
+    here = os.path.dirname(os.path.dirname(os.path.abspath(errors.__file__)))
+    return [here, os.path.dirname(_cffi_backend.__file__)]
+
+
+def spawn(bootstrap, on_stage1=None):
+    """Start the child; on_stage1(pid) runs while it waits (id maps, cgroup)."""
+    parent_sock, child_sock = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    child_fd = child_sock.fileno()
+    os.set_inheritable(child_fd, True)
+    env = {"LD_PRELOAD": _nsexec.library_path(), "_PYRUNC_INITPIPE": str(child_fd)}
+    argv = [sys.executable, "-I", "-S", "-c", _BOOT.format(paths=_import_paths())]
+    try:
+        intermediate = os.posix_spawn(sys.executable, argv, env)
+    finally:
+        child_sock.close()
+    channel = Channel(parent_sock)
+    try:
+        channel.send_bytes(bootstrap)
+        stage1 = expect(channel, "stage1")
+        if on_stage1:
+            on_stage1(stage1["pid"])
+        channel.send_bytes(b"g")
+        pid = expect(channel, "child")["pid"]
+    except BaseException:
+        _reap(intermediate)
+        channel.close()
+        raise
+    _reap(intermediate)
+    return Launched(pid, channel)
+
+
+def expect(channel, kind):
+    """The next message, which must be `kind`; an error message is raised."""
+    message = channel.recv()
+    if message is None:
+        raise errors.PyruncError("container init exited before it was ready")
+    if message.get("type") == "error":
+        raise errors.PyruncError(message["msg"])
+    if message.get("type") != kind:
+        raise errors.PyruncError(f"unexpected message from container init: {message}")
+    return message
+
+
+def serve(channel, console_socket=None, on_console=None, until="ready"):
+    """Answer the child's messages until one of type `until` arrives (None:
+    until the channel closes, which is how an exec'd child says it exec'd,
+    since the channel is close-on-exec). A pty master goes to on_console(fd),
+    which keeps it, or else to the --console-socket."""
+    while True:
+        message = channel.recv()
+        if message is None:
+            if until is None:
+                return
+            raise errors.PyruncError("container init exited before it was ready")
+        kind = message.get("type")
+        if kind == "error":
+            raise errors.PyruncError(message["msg"])
+        if kind == until:
+            return
+        if kind == "console":
+            fd = channel.take_fd()
+            if on_console:
+                on_console(fd)
+            else:
+                send_master(console_socket, fd)
+                os.close(fd)
+
+
+def kill_quietly(pid):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _reap(pid):
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+
+
+def write_id_maps(pid, uid_mappings, gid_mappings):
+    """Write /proc/PID/{uid,gid}_map for a new user namespace."""
+    for name, mappings in (("uid_map", uid_mappings), ("gid_map", gid_mappings)):
+        text = "".join(f"{m['containerID']} {m['hostID']} {m['size']}\n" for m in mappings)
+        try:
+            with open(f"/proc/{pid}/{name}", "w") as f:
+                f.write(text)
+        except OSError as exc:
+            field = "linux.uidMappings" if name == "uid_map" else "linux.gidMappings"
+            raise errors.PyruncError(f"{field}: writing {name}: {exc.strerror}") from None

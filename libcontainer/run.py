@@ -1,0 +1,30 @@
+"""run: create + start, and in the foreground wait, then delete."""
+from libcontainer import foreground
+from libcontainer.create import create
+from libcontainer.delete import delete
+from libcontainer.start import start
+
+
+def run(store, container_id, bundle, *, detach=False, pid_file=None,
+        console_socket=None, preserve_fds=0):
+    """Returns the container's exit status (0 when detached)."""
+    options = dict(pid_file=pid_file, console_socket=console_socket,
+                   preserve_fds=preserve_fds)
+    if detach:
+        start(create(store, container_id, bundle, **options))
+        return 0
+    foreground.become_subreaper()
+    forwarder = foreground.SignalForwarder()
+    forwarder.install()
+    masters = []
+    container = None
+    try:
+        container = create(store, container_id, bundle,
+                           on_console=None if console_socket else masters.append, **options)
+        forwarder.set_target(container.pid)
+        start(container)
+        return foreground.wait(container.pid, masters[0] if masters else None)
+    finally:
+        forwarder.restore()
+        if container is not None:
+            delete(container, force=True)

@@ -1,0 +1,117 @@
+"""The state store: one directory per container under the state root.
+
+<root>/<id>/state.json   what create recorded (pid, bundle, config, cgroup, ...)
+<root>/<id>/exec.fifo    exists from create until start: the init blocks on it
+"""
+import fcntl
+import json
+import os
+import re
+
+from libcontainer import errors
+
+DEFAULT_ROOT = "/run/pyrunc"
+STATE_FILE = "state.json"
+FIFO_NAME = "exec.fifo"
+_VALID_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]*$")
+
+
+def check_id(container_id):
+    if not container_id:
+        raise errors.PyruncError("container id: must not be empty")
+    if not _VALID_ID.match(container_id) or container_id in (".", ".."):
+        raise errors.PyruncError(
+            f"container id {container_id!r}: may contain only letters, digits and _.+- "
+            "and must start with a letter or digit")
+    if len(container_id) > 1024:
+        raise errors.PyruncError("container id: longer than 1024 characters")
+
+
+class StateStore:
+    def __init__(self, root=None):
+        self.root = os.path.abspath(root or DEFAULT_ROOT)
+
+    def path(self, container_id, *names):
+        return os.path.join(self.root, container_id, *names)
+
+    def make_dir(self, container_id):
+        """Claim the ID: an exclusive mkdir, so two creates can't both win."""
+        check_id(container_id)
+        os.makedirs(self.root, mode=0o711, exist_ok=True)
+        try:
+            os.mkdir(self.path(container_id), 0o711)
+        except FileExistsError:
+            raise errors.PyruncError(f"container {container_id} already exists") from None
+
+    def exists(self, container_id):
+        return os.path.isfile(self.path(container_id, STATE_FILE))
+
+    def load(self, container_id):
+        check_id(container_id)
+        try:
+            with open(self.path(container_id, STATE_FILE)) as f:
+                return json.load(f)
+        except FileNotFoundError:
+            raise errors.ContainerNotFound(f"container {container_id} does not exist") from None
+        except ValueError:
+            raise errors.PyruncError(f"container {container_id}: state file is corrupt") from None
+
+    def save(self, container_id, record):
+        """Write state.json atomically (rename), so readers never see half of it."""
+        tmp = self.path(container_id, STATE_FILE + ".tmp")
+        with open(tmp, "w") as f:
+            json.dump(record, f)
+        os.rename(tmp, self.path(container_id, STATE_FILE))
+
+    def remove(self, container_id):
+        directory = self.path(container_id)
+        for name in os.listdir(directory) if os.path.isdir(directory) else ():
+            os.unlink(os.path.join(directory, name))
+        try:
+            os.rmdir(directory)
+        except FileNotFoundError:
+            pass
+
+    def ids(self):
+        try:
+            names = sorted(os.listdir(self.root))
+        except FileNotFoundError:
+            return []
+        return [n for n in names if os.path.isfile(os.path.join(self.root, n, STATE_FILE))]
+
+    def lock(self, container_id):
+        """An exclusive lock on the container's directory (start, delete, exec)."""
+        try:
+            fd = os.open(self.path(container_id), os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            raise errors.ContainerNotFound(f"container {container_id} does not exist") from None
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return _Lock(fd)
+
+
+class _Lock:
+    def __init__(self, fd):
+        self.fd = fd
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        os.close(self.fd)
+
+
+def process_start_time(pid):
+    """Field 22 of /proc/PID/stat: tells a live init from a reused pid."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    fields = stat[stat.rindex(b")") + 2:].split()
+    if fields[0] == b"Z":  # a zombie has exited; only its parent's wait is missing
+        return None
+    return int(fields[19])
+
+
+def is_same_process(pid, start_time):
+    return pid > 0 and start_time is not None and process_start_time(pid) == start_time

@@ -1,0 +1,114 @@
+"""One function per CLI command: turn parsed arguments into libcontainer calls.
+Each returns the process exit status."""
+import json
+import os
+import sys
+
+from libcontainer import errors
+from libcontainer.container import Container
+
+
+def cmd_create(args, store):
+    from libcontainer.create import create
+    create(store, args.container_id, args.bundle, pid_file=args.pid_file,
+           console_socket=args.console_socket, preserve_fds=args.preserve_fds)
+    return 0
+
+
+def cmd_run(args, store):
+    from libcontainer.run import run
+    return run(store, args.container_id, args.bundle, detach=args.detach,
+               pid_file=args.pid_file, console_socket=args.console_socket,
+               preserve_fds=args.preserve_fds)
+
+
+def cmd_start(args, store):
+    from libcontainer.start import start
+    start(Container.load(store, args.container_id))
+    return 0
+
+
+def cmd_state(args, store):
+    print(json.dumps(Container.load(store, args.container_id).oci_state(), indent=2))
+    return 0
+
+
+def cmd_kill(args, store):
+    from libcontainer.kill import kill
+    from libcontainer.signals import parse_signal
+    sig = parse_signal(args.signal)
+    kill(Container.load(store, args.container_id), sig, all_processes=args.all)
+    return 0
+
+
+def cmd_delete(args, store):
+    from libcontainer.delete import delete
+    try:
+        container = Container.load(store, args.container_id)
+    except errors.ContainerNotFound:
+        if not args.force:
+            raise
+        return 0  # runc: delete --force of an unknown container is not an error
+    delete(container, force=args.force)
+    return 0
+
+
+def cmd_list(args, store):
+    containers = [Container.load(store, cid) for cid in store.ids()]
+    states = [c.oci_state() for c in containers]
+    if args.quiet:
+        print("\n".join(s["id"] for s in states) if states else "", end="\n" if states else "")
+    elif args.format == "json":
+        print(json.dumps(states))
+    else:
+        _print_table(states)
+    return 0
+
+
+def _print_table(states):
+    rows = [("ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER")]
+    rows += [(s["id"], str(s["pid"]), s["status"], s["bundle"], s["created"], "root")
+             for s in states]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("   ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+
+
+def cmd_exec(args, store):
+    from runtime.exec_command import run_exec
+    return run_exec(args, store)
+
+
+def cmd_spec(args, store):
+    from libcontainer.config.defaults import default_spec
+    name = "config.yaml" if args.format == "yaml" else "config.json"
+    path = os.path.join(args.bundle, name)
+    if os.path.exists(path):
+        raise errors.PyruncError(f"{path} exists: remove it first")
+    spec = default_spec(rootless=args.rootless)
+    with open(path, "w") as f:
+        if args.format == "yaml":
+            import yaml
+            yaml.safe_dump(spec, f, sort_keys=False)
+        else:
+            json.dump(spec, f, indent=2)
+            f.write("\n")
+    return 0
+
+
+def cmd_validate(args, store):
+    from libcontainer.config import loader, validate
+    bundle = os.path.abspath(args.bundle)
+    path = loader.find_config(bundle)
+    with open(path, "rb") as f:
+        spec = loader.parse(f.read(), path)
+    problems = validate.problems(spec, bundle)
+    for problem in problems:
+        print(f"{os.path.basename(path)}: {problem}", file=sys.stderr)
+    if problems:
+        return 1
+    print(f"{path}: valid")
+    return 0
+
+
+COMMANDS = {name[4:]: fn for name, fn in globals().items() if name.startswith("cmd_")}

@@ -1,0 +1,66 @@
+"""`pyrunc exec`: build the process from the flags, then run it in the
+foreground (waiting, forwarding signals, relaying a tty) or detached."""
+import json
+
+from libcontainer import errors, foreground
+from libcontainer.container import Container
+from libcontainer.create import write_pid_file
+from libcontainer.exec_process import exec_process, process_spec
+
+
+def parse_user(text):
+    uid, _, gid = text.partition(":")
+    try:
+        return {"uid": int(uid), "gid": int(gid)} if gid else {"uid": int(uid)}
+    except ValueError:
+        raise errors.PyruncError(f"--user {text!r}: must be UID[:GID] (numbers)") from None
+
+
+def _load_process_file(path):
+    try:
+        with open(path) as f:
+            process = json.load(f)
+    except (OSError, ValueError) as exc:
+        raise errors.PyruncError(f"--process {path}: {exc}") from None
+    if not isinstance(process, dict) or not process.get("args"):
+        raise errors.PyruncError(f"--process {path}: must be an object with non-empty args")
+    return process
+
+
+def build_process(args, container):
+    if args.process:
+        return _load_process_file(args.process)
+    if not args.command:
+        raise errors.PyruncError("exec: a command (or --process FILE) is required")
+    user = parse_user(args.user) if args.user else None
+    if args.additional_gids:
+        user = dict(user or {}, additionalGids=args.additional_gids)
+    process = process_spec(container, args.command, env=args.env, cwd=args.cwd,
+                           user=user, terminal=args.tty)
+    if args.no_new_privs:
+        process["noNewPrivileges"] = True
+    return process
+
+
+def run_exec(args, store):
+    container = Container.load(store, args.container_id)
+    process = build_process(args, container)
+    options = dict(console_socket=args.console_socket, preserve_fds=args.preserve_fds)
+    if args.detach:
+        pid = exec_process(container, process, **options)
+        if args.pid_file:
+            write_pid_file(args.pid_file, pid)
+        return 0
+    foreground.become_subreaper()
+    forwarder = foreground.SignalForwarder()
+    forwarder.install()
+    masters = []
+    try:
+        pid = exec_process(container, process,
+                           on_console=None if args.console_socket else masters.append, **options)
+        if args.pid_file:
+            write_pid_file(args.pid_file, pid)
+        forwarder.set_target(pid)
+        return foreground.wait(pid, masters[0] if masters else None)
+    finally:
+        forwarder.restore()

@@ -1,0 +1,444 @@
+"""Unit tests for libcontainer.config.validate (no root, no kernel features)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from libcontainer.config import validate
+from libcontainer.config.validate import (
+    Problem, problems, schema_problems, semantic_problems,
+)
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+UPSTREAM_SCHEMA_DIR = "/usr/share/gocode/src/github.com/opencontainers/runtime-spec/schema"
+
+
+def runc_default_config():
+    """The shape `runc spec` writes (checked against runc 1.x output)."""
+    nosuid_noexec_nodev = ["nosuid", "noexec", "nodev"]
+    caps = ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"]
+    return {
+        "ociVersion": "1.0.2-dev",
+        "process": {
+            "terminal": True,
+            "user": {"uid": 0, "gid": 0},
+            "args": ["sh"],
+            "env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                    "TERM=xterm"],
+            "cwd": "/",
+            "capabilities": {k: list(caps) for k in ("bounding", "effective", "permitted", "ambient")},
+            "rlimits": [{"type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024}],
+            "noNewPrivileges": True,
+        },
+        "root": {"path": "rootfs", "readonly": True},
+        "hostname": "runc",
+        "mounts": [
+            {"destination": "/proc", "type": "proc", "source": "proc"},
+            {"destination": "/dev", "type": "tmpfs", "source": "tmpfs",
+             "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]},
+            {"destination": "/dev/pts", "type": "devpts", "source": "devpts",
+             "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]},
+            {"destination": "/dev/shm", "type": "tmpfs", "source": "shm",
+             "options": nosuid_noexec_nodev + ["mode=1777", "size=65536k"]},
+            {"destination": "/dev/mqueue", "type": "mqueue", "source": "mqueue",
+             "options": list(nosuid_noexec_nodev)},
+            {"destination": "/sys", "type": "sysfs", "source": "sysfs",
+             "options": nosuid_noexec_nodev + ["ro"]},
+            {"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
+             "options": nosuid_noexec_nodev + ["relatime", "ro"]},
+        ],
+        "linux": {
+            "resources": {"devices": [{"allow": False, "access": "rwm"}]},
+            "namespaces": [{"type": t} for t in ("pid", "network", "ipc", "uts", "mount")],
+            "maskedPaths": ["/proc/acpi", "/proc/kcore", "/proc/keys", "/sys/firmware"],
+            "readonlyPaths": ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys"],
+        },
+    }
+
+
+def rich_config():
+    """A valid config that exercises most optional sections, plus extension keys."""
+    spec = runc_default_config()
+    spec["org.example.extension"] = {"anything": [1, 2]}
+    spec["annotations"] = {"com.example.key": "value"}
+    spec["process"]["consoleSize"] = {"height": 24, "width": 80}
+    spec["process"]["user"].update(umask=0o22, additionalGids=[5, 10])
+    spec["process"]["oomScoreAdj"] = -500
+    spec["hooks"] = {
+        "prestart": [{"path": "/usr/bin/true", "args": ["true"], "timeout": 5}],
+        "poststop": [{"path": "/bin/echo", "env": ["A=b"]}],
+    }
+    linux = spec["linux"]
+    linux["namespaces"].append({"type": "user"})
+    linux["uidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    linux["gidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    linux["devices"] = [{"type": "c", "path": "/dev/fuse", "major": 10, "minor": 229,
+                         "fileMode": 0o666, "uid": 0, "gid": 0}]
+    linux["sysctl"] = {"net.ipv4.ip_forward": "1", "kernel.shmmax": "65536"}
+    linux["cgroupsPath"] = "/pyrunc/test"
+    linux["rootfsPropagation"] = "private"
+    linux["resources"].update(
+        memory={"limit": -1, "reservation": 1 << 20, "swap": -1, "swappiness": 10},
+        cpu={"shares": 1024, "quota": 50000, "period": 100000, "cpus": "0-1"},
+        pids={"limit": 100},
+        hugepageLimits=[{"pageSize": "2MB", "limit": 0}],
+        unified={"memory.high": "max"},
+    )
+    linux["seccomp"] = {
+        "defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1,
+        "architectures": ["SCMP_ARCH_X86_64"],
+        "syscalls": [{"names": ["read", "write"], "action": "SCMP_ACT_ALLOW"},
+                     {"names": ["personality"], "action": "SCMP_ACT_ALLOW",
+                      "args": [{"index": 0, "value": 8, "op": "SCMP_CMP_EQ"}]}],
+    }
+    return spec
+
+
+def with_change(change):
+    """runc_default_config() modified by `change(spec)`."""
+    spec = runc_default_config()
+    change(spec)
+    return spec
+
+
+def as_text(found):
+    return [str(p) for p in found]
+
+
+# --- good configs -----------------------------------------------------------
+
+def test_runc_default_config_passes(tmp_path):
+    (tmp_path / "rootfs").mkdir()
+    assert problems(runc_default_config(), str(tmp_path)) == []
+
+
+def test_rich_config_with_extensions_passes(tmp_path):
+    (tmp_path / "rootfs").mkdir()
+    assert problems(rich_config(), str(tmp_path)) == []
+
+
+def test_actual_runc_spec_output_passes(tmp_path):
+    runc = "/usr/bin/runc" if os.path.exists("/usr/bin/runc") else None
+    if runc is None:
+        pytest.skip("runc not installed")
+    subprocess.run([runc, "spec"], cwd=tmp_path, check=True)
+    (tmp_path / "rootfs").mkdir()
+    spec = json.loads((tmp_path / "config.json").read_text())
+    assert problems(spec, str(tmp_path)) == []
+
+
+def test_time_namespace_and_offsets_accepted():
+    def change(spec):
+        spec["linux"]["namespaces"].append({"type": "time"})
+        spec["linux"]["timeOffsets"] = {"monotonic": {"secs": 10, "nanosecs": 0}}
+    assert problems(with_change(change)) == []
+
+
+def test_joined_user_namespace_needs_no_mappings():
+    def change(spec):
+        spec["linux"]["namespaces"].append({"type": "user", "path": "/proc/1/ns/user"})
+    assert problems(with_change(change)) == []
+
+
+# --- schema problems, exact path and message --------------------------------
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda s: s["process"].__setitem__("args", "sh"), "process.args: must be an array"),
+    (lambda s: s.pop("ociVersion"), "ociVersion: is required"),
+    (lambda s: s["process"].pop("cwd"), "process.cwd: is required"),
+    (lambda s: s["linux"]["namespaces"][1].__setitem__("type", "net"),
+     "linux.namespaces[1].type: must be one of: pid, network, mount, ipc, uts, user, cgroup, time"),
+    (lambda s: s["process"]["capabilities"]["bounding"].append("FOO"),
+     "process.capabilities.bounding[3]: unknown capability 'FOO'"),
+    (lambda s: s["process"].__setitem__("args", []), "process.args: must not be empty"),
+    (lambda s: s["process"]["user"].__setitem__("uid", -1), "process.user.uid: must be >= 0"),
+    (lambda s: s["process"]["user"].pop("gid"), "process.user.gid: is required"),
+    (lambda s: s["process"].__setitem__("terminal", "yes"), "process.terminal: must be a boolean"),
+    (lambda s: s.__setitem__("linux", []), "linux: must be an object"),
+    (lambda s: s["process"]["rlimits"][0].__setitem__("soft", "1024"),
+     "process.rlimits[0].soft: must be an integer"),
+    (lambda s: s["process"]["rlimits"][0].__setitem__("type", "nofile"),
+     "process.rlimits[0].type: unknown rlimit 'nofile'"),
+    (lambda s: s["mounts"][2].pop("destination"), "mounts[2].destination: is required"),
+    (lambda s: s.__setitem__("hooks", {"prestart": [{"path": "/x", "timeout": 0}]}),
+     "hooks.prestart[0].timeout: must be >= 1"),
+    (lambda s: s.__setitem__("annotations", {"a": 1}), "annotations.a: must be a string"),
+    (lambda s: s["linux"]["resources"].__setitem__("memory", {"limit": -2**63 - 1}),
+     "linux.resources.memory.limit: must be >= -9223372036854775808"),
+    (lambda s: s["linux"].__setitem__("rootfsPropagation", "rprivate"),
+     "linux.rootfsPropagation: must be one of: private, shared, slave, unbindable"),
+    (lambda s: s["linux"].__setitem__("seccomp", {"syscalls": []}),
+     "linux.seccomp.defaultAction: is required"),
+])
+def test_schema_problem_names_path_and_reason(change, expected):
+    found = as_text(problems(with_change(change)))
+    assert expected in found, found
+
+
+def test_missing_ociversion_is_the_only_problem():
+    assert schema_problems(with_change(lambda s: s.pop("ociVersion"))) == [
+        Problem("ociVersion", "is required")]
+
+
+def test_root_object_must_be_an_object():
+    assert as_text(schema_problems([1, 2])) == ["must be an object"]
+
+
+def test_problem_str():
+    assert str(Problem("process.args", "must be an array")) == "process.args: must be an array"
+    assert str(Problem("", "must be an object")) == "must be an object"
+
+
+def test_problems_sorted_by_path_with_numeric_indices():
+    def change(spec):
+        spec["mounts"] = [{"destination": f"/m{i}"} for i in range(12)]
+        spec["mounts"][10]["type"] = 1
+        spec["mounts"][2]["type"] = 1
+        spec["hostname"] = 5
+    paths = [p.path for p in schema_problems(with_change(change))]
+    assert paths == ["hostname", "mounts[2].type", "mounts[10].type"]
+
+
+def test_anyof_failure_reports_the_closest_branch(monkeypatch):
+    import jsonschema
+    schema = {"properties": {"x": {"anyOf": [{"type": "integer"},
+                                             {"type": "object", "required": ["a"]}]}}}
+    monkeypatch.setattr(validate, "_VALIDATOR", jsonschema.Draft202012Validator(schema))
+    # The object branch fits the value's type, so its complaint is the useful one.
+    assert schema_problems({"x": {}}) == [Problem("x.a", "is required")]
+    # No branch fits the type: name every type that would have been accepted.
+    assert as_text(schema_problems({"x": "s"})) == ["x: must be an integer or an object"]
+    assert schema_problems({"x": 3}) == []
+
+
+# --- semantic problems ------------------------------------------------------
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda s: s["linux"]["namespaces"].append({"type": "pid"}),
+     "linux.namespaces[5].type: namespace 'pid' is listed more than once"),
+    (lambda s: s["process"].__setitem__("cwd", "work"), "process.cwd: must be an absolute path"),
+    (lambda s: s["mounts"][3].__setitem__("destination", "dev/shm"),
+     "mounts[3].destination: must be an absolute path"),
+    (lambda s: s["process"]["capabilities"]["ambient"].append("CAP_FLY"),
+     "process.capabilities.ambient[3]: unknown capability 'CAP_FLY'"),
+    (lambda s: s["process"]["args"].__setitem__(0, ""), "process.args[0]: must not be empty"),
+    (lambda s: s["process"]["rlimits"].append({"type": "RLIMIT_NOFILE", "soft": 1, "hard": 1}),
+     "process.rlimits[1].type: rlimit 'RLIMIT_NOFILE' is listed more than once"),
+    (lambda s: s["process"]["rlimits"].append({"type": "RLIMIT_BOGUS", "soft": 1, "hard": 1}),
+     "process.rlimits[1].type: unknown rlimit 'RLIMIT_BOGUS'"),
+    (lambda s: s["linux"]["namespaces"].__setitem__(1, {"type": "network", "path": "run/netns/x"}),
+     "linux.namespaces[1].path: must be an absolute path"),
+    (lambda s: s["linux"]["namespaces"].__setitem__(3, {"type": "cgroup"}),
+     "hostname: needs a uts namespace"),
+    (lambda s: s.pop("root"), "root: is required"),
+    (lambda s: s.__setitem__("hooks", {"poststart": [{"path": "notify"}]}),
+     "hooks.poststart[0].path: must be an absolute path"),
+    (lambda s: s["linux"].__setitem__("devices", [{"type": "c", "path": "dev/null"}]),
+     "linux.devices[0].path: must be an absolute path"),
+    (lambda s: s["linux"].__setitem__("timeOffsets", {"boottime": {"secs": 1}}),
+     "linux.timeOffsets: needs a time namespace"),
+])
+def test_semantic_problem_names_path_and_reason(change, expected):
+    found = as_text(problems(with_change(change)))
+    assert expected in found, found
+
+
+def test_sysctl_needs_the_matching_namespace():
+    def change(spec):
+        spec["linux"]["namespaces"] = [{"type": "mount"}, {"type": "pid"}]
+        spec.pop("hostname")
+        spec["linux"]["sysctl"] = {"net.ipv4.ip_forward": "1", "kernel.shmmax": "1",
+                                   "fs.mqueue.msg_max": "10", "kernel.domainname": "x",
+                                   "vm.swappiness": "0"}
+    assert as_text(problems(with_change(change))) == [
+        "linux.sysctl.fs.mqueue.msg_max: needs an ipc namespace",
+        "linux.sysctl.kernel.domainname: needs a uts namespace",
+        "linux.sysctl.kernel.shmmax: needs an ipc namespace",
+        "linux.sysctl.net.ipv4.ip_forward: needs a network namespace",
+        "linux.sysctl.vm.swappiness: is not namespaced: setting it would change the host",
+    ]
+
+
+def test_new_user_namespace_requires_both_mappings():
+    spec = with_change(lambda s: s["linux"]["namespaces"].append({"type": "user"}))
+    assert as_text(problems(spec)) == [
+        "linux.gidMappings: is required with a new user namespace",
+        "linux.uidMappings: is required with a new user namespace",
+    ]
+
+
+def test_mappings_without_user_namespace_rejected():
+    spec = rich_config()
+    spec["linux"]["namespaces"] = [n for n in spec["linux"]["namespaces"] if n["type"] != "user"]
+    assert as_text(problems(spec)) == [
+        "linux.gidMappings: needs a user namespace",
+        "linux.uidMappings: needs a user namespace",
+    ]
+
+
+def test_root_path_resolved_against_bundle(tmp_path):
+    spec = runc_default_config()
+    assert as_text(problems(spec, str(tmp_path))) == [
+        f"root.path: no such directory: {tmp_path / 'rootfs'}"]
+    (tmp_path / "rootfs").write_text("not a dir")
+    assert as_text(problems(spec, str(tmp_path))) == [
+        f"root.path: not a directory: {tmp_path / 'rootfs'}"]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    spec["root"]["path"] = str(elsewhere)  # absolute: the bundle does not matter
+    assert problems(spec, str(tmp_path / "unrelated")) == []
+
+
+def test_root_path_not_checked_without_bundle():
+    assert problems(runc_default_config()) == []
+
+
+def test_semantic_skipped_while_schema_fails():
+    spec = with_change(lambda s: (s["process"].__setitem__("cwd", "rel"), s.pop("ociVersion")))
+    assert as_text(problems(spec)) == ["ociVersion: is required"]
+    assert "process.cwd: must be an absolute path" in as_text(semantic_problems(spec, None))
+
+
+@pytest.mark.parametrize("malformed", [
+    None, [], "config", 7,
+    {"linux": 5, "process": "x", "mounts": {"a": 1}, "hooks": [], "root": "rootfs"},
+    {"linux": {"namespaces": "pid", "sysctl": ["net.x"], "devices": 3, "timeOffsets": []}},
+    {"linux": {"namespaces": [5, None, {"type": 3}, {"type": "user", "path": 5},
+                              {"type": ["uts"]}, {"path": "rel"}], "uidMappings": {}}},
+    {"process": {"cwd": 5, "args": "sh", "capabilities": {"bounding": "CAP_KILL",
+                                                          "effective": [1, None]},
+                 "rlimits": [1, {"type": None}, {"type": ["RLIMIT_CORE"]}]}},
+    {"process": {"args": [None]}, "mounts": [None, {"destination": 7}, {}],
+     "hooks": {"prestart": {"path": "x"}, "poststop": [1, {"path": None}]}},
+    {"root": {"path": 5}, "hostname": ["h"], "domainname": 3},
+    {"root": None, "linux": {"sysctl": {"": "1"}}},
+])
+def test_semantic_checks_never_crash_on_malformed_specs(tmp_path, malformed):
+    found = semantic_problems(malformed, str(tmp_path))
+    assert isinstance(found, list)
+    assert all(isinstance(p, Problem) and isinstance(p.path, str) for p in found)
+    assert isinstance(problems(malformed, str(tmp_path)), list)
+
+
+def test_malformed_spec_still_yields_the_checks_it_can():
+    spec = {"root": {"path": 5}, "process": {"cwd": "rel", "args": "sh"},
+            "linux": {"namespaces": [5, {"type": "pid"}, {"type": "pid"}]}}
+    assert as_text(semantic_problems(spec, "/nonexistent")) == [
+        "linux.namespaces[2].type: namespace 'pid' is listed more than once",
+        "process.cwd: must be an absolute path",
+    ]
+
+
+# --- packaging and import cost ----------------------------------------------
+
+def test_import_does_not_load_jsonschema():
+    code = ("import sys; from libcontainer.config import validate as v;"
+            "v.semantic_problems({'ociVersion': '1'}, None);"
+            "print('jsonschema' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_validator_is_cached():
+    schema_problems({"ociVersion": "1.0.0"})
+    first = validate._VALIDATOR
+    schema_problems({"ociVersion": "1.0.0"})
+    assert first is not None and validate._VALIDATOR is first
+
+
+def test_schemas_are_valid_and_findable(monkeypatch):
+    import jsonschema
+    monkeypatch.syspath_prepend(REPO)
+    import schemas
+    for name in ("config-schema.json", "state-schema.json"):
+        path = schemas.schema_path(name)
+        assert os.path.isabs(path) and os.path.isfile(path)
+        with open(path) as f:
+            jsonschema.Draft202012Validator.check_schema(json.load(f))
+
+
+def test_state_schema_accepts_and_rejects():
+    import jsonschema
+    with open(os.path.join(REPO, "schemas", "state-schema.json")) as f:
+        checker = jsonschema.Draft202012Validator(json.load(f))
+    state = {"ociVersion": "1.0.2", "id": "c1", "status": "created", "pid": 42,
+             "bundle": "/b", "annotations": {"a": "b"}}
+    assert checker.is_valid(state)
+    assert checker.is_valid(dict(state, status="paused"))
+    assert not checker.is_valid(dict(state, status="sleeping"))
+    assert not checker.is_valid({k: v for k, v in state.items() if k != "bundle"})
+
+
+# --- oracle: agree with the upstream runtime-spec schema --------------------
+
+def upstream_validator():
+    import jsonschema
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT4
+
+    def retrieve(uri):
+        # The upstream files refer to each other by relative name ("defs.json").
+        with open(os.path.join(UPSTREAM_SCHEMA_DIR, os.path.basename(uri.split("#")[0]))) as f:
+            return DRAFT4.create_resource(json.load(f))
+
+    with open(os.path.join(UPSTREAM_SCHEMA_DIR, "config-schema.json")) as f:
+        root = json.load(f)
+    root["id"] = f"file://{UPSTREAM_SCHEMA_DIR}/config-schema.json"  # base for relative $refs
+    return jsonschema.Draft4Validator(root, registry=Registry(retrieve=retrieve))
+
+
+def oracle_samples():
+    """(name, spec) pairs; none uses a spec feature newer than the upstream copy installed."""
+    def variant(change):
+        return with_change(change)
+    rich = rich_config()
+    rich["linux"]["namespaces"] = [n for n in rich["linux"]["namespaces"] if n["type"] != "user"]
+    return [
+        ("runc default", runc_default_config()),
+        ("rich", rich_config()),
+        ("minimal", {"ociVersion": "1.0.0"}),
+        ("extension keys", variant(lambda s: s["process"].__setitem__("x-vendor", 1))),
+        ("no ociVersion", variant(lambda s: s.pop("ociVersion"))),
+        ("args not array", variant(lambda s: s["process"].__setitem__("args", "sh"))),
+        ("bad namespace", variant(lambda s: s["linux"]["namespaces"].append({"type": "net"}))),
+        ("no cwd", variant(lambda s: s["process"].pop("cwd"))),
+        ("hook timeout 0", variant(lambda s: s.__setitem__(
+            "hooks", {"poststop": [{"path": "/x", "timeout": 0}]}))),
+        ("hook without path", variant(lambda s: s.__setitem__("hooks", {"prestart": [{}]}))),
+        ("lowercase rlimit", variant(lambda s: s["process"]["rlimits"][0].__setitem__("type", "nofile"))),
+        ("negative uid", variant(lambda s: s["process"]["user"].__setitem__("uid", -1))),
+        ("seccomp no defaultAction", variant(lambda s: s["linux"].__setitem__("seccomp", {}))),
+        ("device type x", variant(lambda s: s["linux"].__setitem__(
+            "devices", [{"type": "x", "path": "/dev/x"}]))),
+        ("mount no destination", variant(lambda s: s["mounts"].append({"source": "/a"}))),
+        ("annotation not string", variant(lambda s: s.__setitem__("annotations", {"a": 1}))),
+        ("memory limit string", variant(lambda s: s["linux"]["resources"].__setitem__(
+            "memory", {"limit": "1G"}))),
+        ("bad propagation", variant(lambda s: s["linux"].__setitem__("rootfsPropagation", "x"))),
+        ("mapping without size", variant(lambda s: s["linux"].__setitem__(
+            "uidMappings", [{"containerID": 0, "hostID": 0}]))),
+        ("hugepage size lowercase", variant(lambda s: s["linux"]["resources"].__setitem__(
+            "hugepageLimits", [{"pageSize": "2mb", "limit": 1}]))),
+        ("syscall without names", variant(lambda s: s["linux"].__setitem__(
+            "seccomp", {"defaultAction": "SCMP_ACT_ALLOW",
+                        "syscalls": [{"names": [], "action": "SCMP_ACT_ALLOW"}]}))),
+        ("memory -1 and pids", rich),
+    ]
+
+
+def test_oracle_agrees_with_upstream_schema():
+    if not os.path.isdir(UPSTREAM_SCHEMA_DIR):
+        pytest.skip("upstream runtime-spec schemas not installed")
+    upstream = upstream_validator()
+    samples = oracle_samples()
+    verdicts = {name: (upstream.is_valid(spec), not schema_problems(spec)) for name, spec in samples}
+    disagreements = {name: v for name, v in verdicts.items() if v[0] != v[1]}
+    assert disagreements == {}
+    # The sample set must exercise both outcomes, or agreement means little.
+    outcomes = {v[0] for v in verdicts.values()}
+    assert outcomes == {True, False}
+    assert sum(1 for v in verdicts.values() if not v[0]) >= 10
