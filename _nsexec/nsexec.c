@@ -8,12 +8,14 @@
  * initialises. It does nothing unless _PYRUNC_INITPIPE names an fd.
  *
  * Protocol on the init pipe (a unix stream socket shared with the parent):
- *   parent -> child  u32 length + text lines:  "flags <clone flags>"  and
+ *   parent -> child  u32 length + text lines:  "flags <clone flags>",
  *                    "join <type> <path>" (type: user ipc uts net pid mnt cgroup time)
- *   child -> parent  {"type":"stage1","pid":N}   then waits for one byte: the
- *                    parent has written the id maps and put N in the cgroup
- *   child -> parent  {"type":"child","pid":M}    M is the process Python runs in
- *   child -> parent  {"type":"error","msg":"..."} and exit, on any failure
+ *                    and "sync" when the parent must write id maps
+ *   child -> parent  frame S "<pid>"   (with "sync") then waits for one byte:
+ *                    the parent has written the user namespace's id maps
+ *   child -> parent  frame C "<pid>"   the process Python runs in
+ *   child -> parent  frame E "<message>"  and exit, on any failure
+ * (frames: see libcontainer/channel.py)
  * The mount namespace is joined later, from Python, once the interpreter has
  * loaded what it needs from the host's filesystem: its fd is kept for that.
  *
@@ -63,34 +65,33 @@ static void write_all(int fd, const char *buf, size_t len)
 	}
 }
 
-/* Send {"type":"error","msg":"<what>: <strerror>"} and exit. */
+/* A frame (see libcontainer/channel.py): u32 length, a kind byte, payload. */
+static void send_frame(char kind, const char *payload, size_t len)
+{
+	char frame[8192 + 5];
+	uint32_t n = (uint32_t)len;
+	if (len > sizeof(frame) - 5)
+		n = (uint32_t)(len = sizeof(frame) - 5);
+	memcpy(frame, &n, 4);
+	frame[4] = kind;
+	memcpy(frame + 5, payload, len);
+	write_all(initpipe_fd, frame, len + 5);
+}
+
+/* Report "<what>: <strerror>" to the parent and exit. */
 static void fail(const char *what, int err)
 {
-	char msg[8192], line[16384];
-	size_t o = 0;
-	snprintf(msg, sizeof(msg), "%s: %s", what, strerror(err));
-	o += (size_t)snprintf(line, sizeof(line), "{\"type\":\"error\",\"msg\":\"");
-	for (const char *p = msg; *p && o < sizeof(line) - 8; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c == '"' || c == '\\') {
-			line[o++] = '\\';
-			line[o++] = (char)c;
-		} else if (c < 0x20) {
-			o += (size_t)snprintf(line + o, 7, "\\u%04x", c);
-		} else {
-			line[o++] = (char)c;
-		}
-	}
-	o += (size_t)snprintf(line + o, sizeof(line) - o, "\"}\n");
-	write_all(initpipe_fd, line, o);
+	char msg[8192];
+	int n = snprintf(msg, sizeof(msg), "%s: %s", what, strerror(err));
+	send_frame('E', msg, n < (int)sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
 	_exit(1);
 }
 
-static void send_pid(const char *type, pid_t pid)
+static void send_pid(char kind, pid_t pid)
 {
-	char line[128];
-	int n = snprintf(line, sizeof(line), "{\"type\":\"%s\",\"pid\":%d}\n", type, (int)pid);
-	write_all(initpipe_fd, line, (size_t)n);
+	char text[32];
+	int n = snprintf(text, sizeof(text), "%d", (int)pid);
+	send_frame(kind, text, (size_t)n);
 }
 
 static void read_exact(char *buf, size_t len)
@@ -121,13 +122,15 @@ static int nstype_of(const char *name)
 
 /* Parse the bootstrap text; joins are opened at once, before any is joined,
  * because joining one (a mount or pid namespace) can change what paths mean. */
-static int parse_bootstrap(char *text, struct ns_join *joins, int *njoins)
+static int parse_bootstrap(char *text, struct ns_join *joins, int *njoins, int *sync)
 {
 	int flags = 0;
 	char *save = NULL;
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (strncmp(line, "flags ", 6) == 0) {
 			flags = (int)strtol(line + 6, NULL, 10);
+		} else if (strcmp(line, "sync") == 0) {
+			*sync = 1;
 		} else if (strncmp(line, "join ", 5) == 0 && *njoins < MAX_JOINS) {
 			char *type = line + 5, *path = strchr(type, ' ');
 			char what[4200];
@@ -166,11 +169,11 @@ static void join_namespaces(struct ns_join *joins, int njoins, int only_user)
 	}
 }
 
-/* Tell the parent our pid and wait until it has set up id maps and cgroups. */
+/* Tell the parent our pid and wait until it has written the id maps. */
 static void wait_for_parent(void)
 {
 	char go;
-	send_pid("stage1", getpid());
+	send_pid('S', getpid());
 	read_exact(&go, 1);
 }
 
@@ -187,14 +190,14 @@ static void run_bootstrap(void)
 	uint32_t len;
 	static char text[MAX_BOOTSTRAP + 1];
 	struct ns_join joins[MAX_JOINS];
-	int njoins = 0, in_userns = 0;
+	int njoins = 0, in_userns = 0, sync = 0;
 
 	read_exact((char *)&len, sizeof(len));
 	if (len > MAX_BOOTSTRAP)
 		fail("bootstrap message too long", EINVAL);
 	read_exact(text, len);
 	text[len] = '\0';
-	int flags = parse_bootstrap(text, joins, &njoins);
+	int flags = parse_bootstrap(text, joins, &njoins, &sync);
 
 	for (int i = 0; i < njoins; i++)
 		in_userns |= joins[i].nstype == CLONE_NEWUSER;
@@ -204,7 +207,8 @@ static void run_bootstrap(void)
 			fail("creating a user namespace", errno);
 		in_userns = 1;
 	}
-	wait_for_parent();
+	if (sync)
+		wait_for_parent();
 	if (in_userns)
 		become_root_in_userns();
 	join_namespaces(joins, njoins, 0);
@@ -217,7 +221,7 @@ static void run_bootstrap(void)
 	if (child < 0)
 		fail("fork", errno);
 	if (child > 0) {
-		send_pid("child", child);
+		send_pid('C', child);
 		_exit(0);
 	}
 }

@@ -63,12 +63,16 @@ class _Creation:
         fifo = self.store.path(self.id, statestore.FIFO_NAME)
         os.mkfifo(fifo, 0o622)  # written by the init, maybe as a non-root user
         bootstrap = namespaces.bootstrap_for_create(self.linux.get("namespaces", []))
-        self.launched = launcher.spawn(bootstrap, on_stage1=self._stage1)
+        new_userns = namespaces.has_new(self.linux.get("namespaces", []), "user")
+        self.launched = launcher.spawn(
+            bootstrap, on_stage1=self._write_id_maps if new_userns else None,
+            on_child=self.cgroup.add_pid)
         rootfs = os.path.join(self.bundle, self.spec["root"]["path"])
         self.launched.channel.send({
             "kind": "init", "spec": self.spec, "bundle": self.bundle, "fifo": fifo,
             "rootfs": os.path.realpath(rootfs), "userns": self._in_userns(),
             "preserveFds": preserve_fds,
+            "cgroupns": namespaces.has_new(self.linux.get("namespaces", []), "cgroup"),
         })
         launcher.serve(self.launched.channel, console_socket, on_console)
         record = self._record(os.path.realpath(rootfs))
@@ -81,11 +85,9 @@ class _Creation:
     def _in_userns(self):
         return any(ns["type"] == "user" for ns in self.linux.get("namespaces", []))
 
-    def _stage1(self, pid):
-        if namespaces.has_new(self.linux.get("namespaces", []), "user"):
-            launcher.write_id_maps(pid, self.linux.get("uidMappings", []),
-                                   self.linux.get("gidMappings", []))
-        self.cgroup.add_pid(pid)
+    def _write_id_maps(self, pid):
+        launcher.write_id_maps(pid, self.linux.get("uidMappings", []),
+                               self.linux.get("gidMappings", []))
 
     def _record(self, rootfs):
         pid = self.launched.pid

@@ -39,7 +39,7 @@ def exec_process(container, process, *, console_socket=None, on_console=None,
     linux = container.spec.get("linux", {})
     bootstrap = namespaces.bootstrap_for_exec(linux.get("namespaces", []), container.pid)
     cgroup = container.cgroup()
-    launched = launcher.spawn(bootstrap, on_stage1=cgroup.add_pid)
+    launched = launcher.spawn(bootstrap, on_child=cgroup.add_pid)
     channel = launched.channel
     try:
         channel.send({"kind": "exec", "process": process, "preserveFds": preserve_fds})

@@ -7,14 +7,13 @@ Used both for a container's init and for `exec`.
 """
 import os
 import signal
-import socket
 import sys
 
 import _cffi_backend
 
 import _nsexec
 from libcontainer import errors
-from libcontainer.channel import Channel
+from libcontainer.channel import Channel, socketpair
 from libcontainer.console_socket import send_master
 
 _BOOT = ("import sys; sys.path[:0] = {paths!r}; "
@@ -36,9 +35,18 @@ def _import_paths():
     return [here, os.path.dirname(_cffi_backend.__file__)]
 
 
-def spawn(bootstrap, on_stage1=None):
-    """Start the child; on_stage1(pid) runs while it waits (id maps, cgroup)."""
-    parent_sock, child_sock = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+def spawn(bootstrap_lines, on_stage1=None, on_child=None):
+    """Start the child: the constructor gets `bootstrap_lines`.
+
+    on_stage1(pid) runs while the constructor waits, before it unshares
+    anything but the user namespace (id maps). on_child(pid) runs once the
+    final process exists, while its interpreter starts: moving a process
+    between cgroups can wait for an RCU grace period (~15 ms on v1), and
+    this way that wait overlaps the interpreter's start-up instead of adding
+    to it. The child reads its first message only after on_child returns, so
+    nothing of the container runs before it is in its cgroup."""
+    bootstrap = _frame(bootstrap_lines + (["sync"] if on_stage1 else []))
+    parent_sock, child_sock = socketpair()
     child_fd = child_sock.fileno()
     os.set_inheritable(child_fd, True)
     env = {"LD_PRELOAD": _nsexec.library_path(), "_PYRUNC_INITPIPE": str(child_fd)}
@@ -50,17 +58,28 @@ def spawn(bootstrap, on_stage1=None):
     channel = Channel(parent_sock)
     try:
         channel.send_bytes(bootstrap)
-        stage1 = expect(channel, "stage1")
         if on_stage1:
-            on_stage1(stage1["pid"])
-        channel.send_bytes(b"g")
+            on_stage1(expect(channel, "stage1")["pid"])
+            channel.send_bytes(b"g")
         pid = expect(channel, "child")["pid"]
     except BaseException:
         _reap(intermediate)
         channel.close()
         raise
     _reap(intermediate)
+    try:
+        if on_child:
+            on_child(pid)
+    except BaseException:
+        kill_quietly(pid)
+        channel.close()
+        raise
     return Launched(pid, channel)
+
+
+def _frame(lines):
+    text = "\n".join(lines).encode() + b"\n"
+    return len(text).to_bytes(4, sys.byteorder) + text
 
 
 def expect(channel, kind):

@@ -1,6 +1,5 @@
 """Namespace names, flags, and the bootstrap message for the _nsexec constructor."""
 import os
-import struct
 
 from libcontainer import errors
 
@@ -25,15 +24,18 @@ def _ordered(namespaces):
 
 
 def bootstrap_for_create(namespaces):
-    """Bootstrap text: new namespaces as flags, `path` ones as joins."""
+    """Bootstrap lines: new namespaces as flags, `path` ones as joins.
+
+    A new cgroup namespace is left out: the init unshares it itself once the
+    parent has moved it into the container's cgroup (see launcher.spawn)."""
     flags, lines = 0, []
     for ns in _ordered(namespaces):
         proc_name, flag = NAMESPACES[ns["type"]]
         if ns.get("path"):
             lines.append(f"join {proc_name} {ns['path']}")
-        else:
+        elif ns["type"] != "cgroup":
             flags |= flag
-    return _frame([f"flags {flags}"] + lines)
+    return [f"flags {flags}"] + lines
 
 
 def bootstrap_for_exec(namespaces, init_pid):
@@ -46,7 +48,7 @@ def bootstrap_for_exec(namespaces, init_pid):
         if proc_name == "user" and _same_namespace(path, "/proc/self/ns/user"):
             continue
         lines.append(f"join {proc_name} {path}")
-    return _frame(["flags 0"] + lines)
+    return ["flags 0"] + lines
 
 
 def _same_namespace(a, b):
@@ -60,7 +62,3 @@ def _same_namespace(a, b):
 def has_new(namespaces, ns_type):
     return any(ns["type"] == ns_type and not ns.get("path") for ns in namespaces)
 
-
-def _frame(lines):
-    text = "\n".join(lines).encode() + b"\n"
-    return struct.pack("=I", len(text)) + text

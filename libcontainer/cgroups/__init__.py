@@ -7,25 +7,22 @@
 
 Which driver runs is read from /proc/self/mountinfo: v1 when v1 controllers
 are mounted (hybrid hosts included), else the cgroup2 mount.
+
+The drivers are imported inside the functions: the container init imports
+this package for mountinfo/paths only, and the drivers pull in `signal` (and
+with it `enum`, ~5 ms) that the init never needs.
 """
 
 from libcontainer.errors import PyruncError
 
 from . import mountinfo as _mountinfo
 from . import paths as _paths
-from .fs import REAL_FS, CgroupFs
-from .manager import Manager
-from .v1 import V1Cgroup, V1Manager
-from .v2 import V2Manager
 
-__all__ = [
-    "CgroupFs", "Manager", "V1Manager", "V2Manager",
-    "manager_for", "manager_from_state",
-]
+__all__ = ["manager_for", "manager_from_state"]
 
 
 def manager_for(cgroups_path, container_id: str, mountinfo: str = None,
-                proc_self_cgroup: str = None, fs: CgroupFs = REAL_FS) -> Manager:
+                proc_self_cgroup: str = None, fs=None):
     """The Manager for a container's linux.cgroupsPath (None/"" = default).
 
     mountinfo and proc_self_cgroup replace /proc/self/{mountinfo,cgroup} and fs
@@ -44,14 +41,22 @@ def manager_for(cgroups_path, container_id: str, mountinfo: str = None,
         if p == "/":
             # Its destroy would rmdir, and kill_all would signal, the whole host.
             raise PyruncError(f"linux.cgroupsPath: {cgroups_path!r} is the root cgroup")
+    from .fs import REAL_FS
+    from .v1 import V1Cgroup, V1Manager
+    from .v2 import V2Manager
+    fs = fs or REAL_FS
     if version == 2:
         hierarchy, p = located[0]
         return V2Manager(hierarchy.mount_point, p, owned_depth, fs)
     return V1Manager([V1Cgroup(h, p) for h, p in located], owned_depth, fs)
 
 
-def manager_from_state(data: dict, fs: CgroupFs = REAL_FS) -> Manager:
+def manager_from_state(data: dict, fs=None):
     """Rebuild a Manager from what its to_state() returned."""
+    from .fs import REAL_FS
+    from .v1 import V1Manager
+    from .v2 import V2Manager
+    fs = fs or REAL_FS
     version = data.get("version")
     if version == 1:
         return V1Manager.from_state(data, fs)

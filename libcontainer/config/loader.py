@@ -6,9 +6,13 @@ by the digest of its bytes (and of our schema), together with its parsed JSON
 form, so the next create of the same bundle costs a hash and a json.loads.
 The cheap semantic checks (they look at the filesystem) run every time.
 """
-import hashlib
 import json
 import os
+
+try:  # the builtin module: hashlib would first load OpenSSL (~4 ms)
+    from _sha256 import sha256
+except ImportError:
+    from hashlib import sha256
 
 from libcontainer import errors
 from libcontainer.config import validate
@@ -80,7 +84,7 @@ class ValidatedCache:
         self.directory = directory or os.environ.get("PYRUNC_CACHE_DIR") or _default_dir()
 
     def key(self, raw):
-        digest = hashlib.sha256()
+        digest = sha256()
         with open(validate._schema_file("config-schema.json"), "rb") as f:
             digest.update(f.read())
         digest.update(b"\0")

@@ -21,16 +21,29 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Optional
+from collections.abc import Iterable, Iterator
+
+# Plain classes, not dataclasses/typing: those imports cost ~15 ms and every
+# `create` imports this module for the semantic checks.
 
 
-@dataclass(frozen=True)
 class Problem:
     """One validation problem: where (dotted JSON path, "" for the root) and what."""
 
-    path: str
-    message: str
+    __slots__ = ("path", "message")
+
+    def __init__(self, path: str, message: str):
+        self.path = path
+        self.message = message
+
+    def __eq__(self, other):
+        return isinstance(other, Problem) and (self.path, self.message) == (other.path, other.message)
+
+    def __hash__(self):
+        return hash((self.path, self.message))
+
+    def __repr__(self):
+        return f"Problem({self.path!r}, {self.message!r})"
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
@@ -39,14 +52,14 @@ class Problem:
 # ---------------------------------------------------------------------------
 # paths and ordering
 
-def _join(path: str, key: Any) -> str:
+def _join(path: str, key: object) -> str:
     """Extend a dotted path by one step: a list index or an object key."""
     if isinstance(key, int):
         return f"{path}[{key}]"
     return f"{path}.{key}" if path else str(key)
 
 
-def _format_path(steps: Iterable[Any]) -> str:
+def _format_path(steps: Iterable[object]) -> str:
     path = ""
     for step in steps:
         path = _join(path, step)
@@ -295,7 +308,7 @@ def _check_capabilities(spec: dict) -> Iterator[Problem]:
                               f"unknown capability '{name}'")
 
 
-def _sysctl_namespace(key: str) -> Optional[str]:
+def _sysctl_namespace(key: str) -> str | None:
     """The namespace that scopes a sysctl, or None when it is global to the host."""
     name = key.replace("/", ".")
     if name.startswith("net."):
@@ -331,7 +344,7 @@ def _check_absolute_paths(spec: dict) -> Iterator[Problem]:
             yield from _not_absolute(hook.get("path"), f"hooks.{kind}[{index}].path")
 
 
-def _check_root(spec: dict, bundle: Optional[str]) -> Iterator[Problem]:
+def _check_root(spec: dict, bundle: str | None) -> Iterator[Problem]:
     if "root" not in spec:
         yield Problem("root", "is required")  # optional only on Windows
         return
@@ -352,7 +365,7 @@ _SEMANTIC_CHECKS = (
 )
 
 
-def semantic_problems(spec, bundle: Optional[str] = None) -> list:
+def semantic_problems(spec, bundle: str | None = None) -> list:
     """Cross-field and bundle checks; safe on malformed specs (wrong types are skipped)."""
     if not isinstance(spec, dict):
         return []
@@ -361,7 +374,7 @@ def semantic_problems(spec, bundle: Optional[str] = None) -> list:
     return _sorted(found)
 
 
-def problems(spec, bundle: Optional[str] = None) -> list:
+def problems(spec, bundle: str | None = None) -> list:
     """All problems: the schema first; the semantic rules only once the shapes are right."""
     found = schema_problems(spec)
     return found if found else semantic_problems(spec, bundle)

@@ -4,8 +4,8 @@ after _nsexec's constructor has put it in the container's namespaces.
 Everything it will ever need is imported here, at the top: after pivot_root the
 host's Python files are gone.
 """
+import _socket
 import os
-import socket
 
 from libcontainer import errors, syscalls
 from libcontainer.channel import Channel
@@ -15,7 +15,7 @@ from libcontainer.init import console, process, rootfs
 def main():
     fd = syscalls.initpipe_fd()
     os.set_inheritable(fd, False)  # must not reach the container's program
-    channel = Channel(socket.socket(fileno=fd))
+    channel = Channel(_socket.socket(fileno=fd))
     try:
         config = channel.recv()
         if config is not None:
@@ -48,6 +48,10 @@ def _run_init(channel, config):
     spec, proc = config["spec"], config["spec"]["process"]
     linux = spec.get("linux", {})
     _join_deferred_mount_namespace()
+    if config.get("cgroupns"):
+        # Only now: the parent has moved us into the container's cgroup,
+        # which becomes the namespace's root.
+        syscalls.unshare(syscalls.CLONE_NEWCGROUP)
     rootfd = rootfs.prepare(spec, config["rootfs"], config["bundle"], config["userns"])
     pty = _console(channel, proc, "/dev/pts/ptmx", rootfd)
     if pty:

@@ -14,9 +14,10 @@ import subprocess
 
 import pytest
 
-from libcontainer.cgroups import (
-    CgroupFs, V1Manager, V2Manager, manager_for, manager_from_state,
-)
+from libcontainer.cgroups import manager_for, manager_from_state
+from libcontainer.cgroups.fs import CgroupFs
+from libcontainer.cgroups.v1 import V1Manager
+from libcontainer.cgroups.v2 import V2Manager
 from libcontainer.cgroups import manager as manager_mod
 from libcontainer.cgroups import mountinfo as mi
 from libcontainer.cgroups import resources as res
