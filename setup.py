@@ -15,4 +15,5 @@ setup(
     package_dir={"libcontainer.schemas": "schemas"},
     package_data={"libcontainer.schemas": ["*.json"], "_nsexec": ["*.c", "*.h"]},
     cffi_modules=["_nsexec/build.py:ffibuilder"],
+    scripts=["bin/pyrunc"],
 )

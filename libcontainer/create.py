@@ -1,6 +1,6 @@
 """create: a container whose init is set up and waits for `start` (runtime.md)."""
 import os
-import signal
+import _signal as signal  # the C module: signal.py would import enum (~5 ms)
 import time
 
 from libcontainer import cgroups, errors, launcher, namespaces, state as statestore

@@ -4,7 +4,7 @@ import errno
 import fcntl
 import os
 import select
-import signal
+import _signal as signal  # the C module: signal.py would import enum (~5 ms)
 import sys
 import termios
 import tty

@@ -1,25 +1,31 @@
 """The state store: one directory per container under the state root.
 
-<root>/<id>/state.json   what create recorded (pid, bundle, config, cgroup, ...)
-<root>/<id>/exec.fifo    exists from create until start: the init blocks on it
+<root>/<id>/state.marshal  what create recorded (pid, bundle, config, cgroup, ...)
+<root>/<id>/exec.fifo      exists from create until start: the init blocks on it
+
+The record is private to pyrunc (`pyrunc state` prints the spec's JSON), so it
+is kept in marshal form: reading and writing it needs no json import, which
+with the re and enum modules it pulls in costs ~4 ms on every command.
 """
 import fcntl
-import json
+import marshal
 import os
-import re
 
 from libcontainer import errors
 
 DEFAULT_ROOT = "/run/pyrunc"
-STATE_FILE = "state.json"
+STATE_FILE = "state.marshal"
 FIFO_NAME = "exec.fifo"
-_VALID_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]*$")
+# Letters, digits and _.+- starting with a letter or digit: never a path.
+# (A set, not a regex: importing re costs ~5 ms on every command.)
+_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-")
 
 
 def check_id(container_id):
     if not container_id:
         raise errors.PyruncError("container id: must not be empty")
-    if not _VALID_ID.match(container_id) or container_id in (".", ".."):
+    if not (set(container_id) <= _ID_CHARS and container_id[0].isascii()
+            and container_id[0].isalnum()):
         raise errors.PyruncError(
             f"container id {container_id!r}: may contain only letters, digits and _.+- "
             "and must start with a letter or digit")
@@ -49,18 +55,18 @@ class StateStore:
     def load(self, container_id):
         check_id(container_id)
         try:
-            with open(self.path(container_id, STATE_FILE)) as f:
-                return json.load(f)
+            with open(self.path(container_id, STATE_FILE), "rb") as f:
+                return marshal.load(f)
         except FileNotFoundError:
             raise errors.ContainerNotFound(f"container {container_id} does not exist") from None
-        except ValueError:
+        except (ValueError, EOFError, TypeError):
             raise errors.PyruncError(f"container {container_id}: state file is corrupt") from None
 
     def save(self, container_id, record):
-        """Write state.json atomically (rename), so readers never see half of it."""
+        """Write the record atomically (rename), so readers never see half of it."""
         tmp = self.path(container_id, STATE_FILE + ".tmp")
-        with open(tmp, "w") as f:
-            json.dump(record, f)
+        with open(tmp, "wb") as f:
+            marshal.dump(record, f)
         os.rename(tmp, self.path(container_id, STATE_FILE))
 
     def remove(self, container_id):

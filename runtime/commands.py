@@ -1,6 +1,5 @@
 """One function per CLI command: turn parsed arguments into libcontainer calls.
 Each returns the process exit status."""
-import json
 import os
 import sys
 
@@ -29,6 +28,7 @@ def cmd_start(args, store):
 
 
 def cmd_state(args, store):
+    import json
     print(json.dumps(Container.load(store, args.container_id).oci_state(), indent=2))
     return 0
 
@@ -59,6 +59,7 @@ def cmd_list(args, store):
     if args.quiet:
         print("\n".join(s["id"] for s in states) if states else "", end="\n" if states else "")
     elif args.format == "json":
+        import json
         print(json.dumps(states))
     else:
         _print_table(states)
@@ -80,6 +81,7 @@ def cmd_exec(args, store):
 
 
 def cmd_spec(args, store):
+    import json
     from libcontainer.config.defaults import default_spec
     name = "config.yaml" if args.format == "yaml" else "config.json"
     path = os.path.join(args.bundle, name)

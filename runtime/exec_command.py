@@ -1,7 +1,5 @@
 """`pyrunc exec`: build the process from the flags, then run it in the
 foreground (waiting, forwarding signals, relaying a tty) or detached."""
-import json
-
 from libcontainer import errors, foreground
 from libcontainer.container import Container
 from libcontainer.create import write_pid_file
@@ -17,6 +15,7 @@ def parse_user(text):
 
 
 def _load_process_file(path):
+    import json
     try:
         with open(path) as f:
             process = json.load(f)

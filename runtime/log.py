@@ -2,7 +2,6 @@
 
 containerd's shim reads `{"level":"error","msg":"...","time":"..."}` lines from
 the log file, so the JSON form is what it expects."""
-import json
 import sys
 import time
 
@@ -23,6 +22,7 @@ class Log:
     def _write(self, level, message):
         if not self.path:
             return
+        import json
         stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         if self.format == "json":
             line = json.dumps({"level": level, "msg": message, "time": stamp})

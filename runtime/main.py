@@ -1,4 +1,5 @@
 """Entry point of the `pyrunc` command: parse, dispatch, report errors as one line."""
+import os
 import sys
 
 from runtime import cli
@@ -13,7 +14,7 @@ def main(argv=None):
         log = Log(args.log, args.log_format, args.debug)
         from libcontainer.state import StateStore
         from runtime.commands import COMMANDS
-        status = COMMANDS[args.command.replace("-", "_")](args, StateStore(args.root))
+        status = COMMANDS[args.subcommand](args, StateStore(args.root))
     except cli.UsageError as exc:
         log.error(str(exc))
         status = 2
@@ -21,8 +22,10 @@ def main(argv=None):
         status = _report(log, exc, debug)
     except KeyboardInterrupt:
         status = 130
+    # Skip the interpreter's teardown (a few ms): flush what we wrote and go.
     sys.stdout.flush()
-    sys.exit(status)
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def _report(log, exc, debug):

@@ -2,14 +2,16 @@
 
 linux.cgroupsPath follows runc: "/a/b" is taken from the root of each mounted
 hierarchy, "a/b" from the cgroup the calling process is in (/proc/self/cgroup),
-and an empty path means "/pyrunc/<container id>".
+and an empty path means "pyrunc/<container id>" below the caller's own cgroup
+(as runc nests its default under the caller), so a runtime confined to a
+cgroup keeps its containers inside it.
 """
 
 import posixpath
 
 from libcontainer.errors import PyruncError
 
-DEFAULT_PARENT = "/pyrunc"
+DEFAULT_PARENT = "pyrunc"
 
 
 def read_self() -> str:

@@ -1,7 +1,7 @@
 """The cgroup v2 driver: one directory in the unified hierarchy."""
 
 import posixpath
-import signal
+import _signal as signal  # the C module: signal.py would import enum (~5 ms)
 
 from libcontainer.errors import PyruncError
 

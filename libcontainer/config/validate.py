@@ -18,13 +18,9 @@ Nothing heavy is imported at module level for the same reason.
 
 from __future__ import annotations
 
-import json
 import os
-import re
-from collections.abc import Iterable, Iterator
-
-# Plain classes, not dataclasses/typing: those imports cost ~15 ms and every
-# `create` imports this module for the semantic checks.
+# Plain classes and no typing/dataclasses/collections imports: they cost
+# ~15 ms and every `create` imports this module for the semantic checks.
 
 
 class Problem:
@@ -59,20 +55,28 @@ def _join(path: str, key: object) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
-def _format_path(steps: Iterable[object]) -> str:
+def _format_path(steps) -> str:
     path = ""
     for step in steps:
         path = _join(path, step)
     return path
 
 
+def _as_json(value) -> str:
+    import json  # error path only
+
+    return json.dumps(value)
+
+
 def _sort_key(problem: Problem) -> tuple:
     # Zero-pad indices so that mounts[10] sorts after mounts[2].
+    import re  # only when there are problems to sort: re costs ~5 ms to import
+
     padded = re.sub(r"\[(\d+)\]", lambda m: "[%012d]" % int(m.group(1)), problem.path)
     return (padded, problem.message)
 
 
-def _sorted(found: Iterable[Problem]) -> list:
+def _sorted(found) -> list:
     return sorted(set(found), key=_sort_key)
 
 
@@ -102,6 +106,8 @@ def _schema_file(name: str) -> str:
 def _validator():
     global _VALIDATOR
     if _VALIDATOR is None:
+        import json
+
         import jsonschema  # lazy on purpose: see the module docstring
 
         with open(_schema_file("config-schema.json"), encoding="utf-8") as f:
@@ -123,7 +129,7 @@ def _count_message(expected, empty_text: str, unit: str) -> str:
 _MESSAGES = {
     "type": _type_message,
     "enum": lambda v: "must be one of: " + ", ".join(str(x) for x in v),
-    "const": lambda v: f"must be {json.dumps(v)}",
+    "const": lambda v: f"must be {_as_json(v)}",
     "pattern": lambda v: f"must match {v}",
     "minItems": lambda v: _count_message(v, "must not be empty", "items"),
     "maxItems": lambda v: f"must have at most {v} items",
@@ -219,7 +225,7 @@ def _arr(value) -> list:
     return value if isinstance(value, list) else []
 
 
-def _enumerate_objects(value) -> Iterator[tuple]:
+def _enumerate_objects(value):
     """(index, item) for the dict items of a list; anything else is skipped."""
     for index, item in enumerate(_arr(value)):
         if isinstance(item, dict):
@@ -235,12 +241,12 @@ def _namespaces(spec: dict) -> dict:
     return found
 
 
-def _not_absolute(path, where: str) -> Iterator[Problem]:
+def _not_absolute(path, where: str):
     if isinstance(path, str) and not os.path.isabs(path):
         yield Problem(where, "must be an absolute path")
 
 
-def _check_namespaces(spec: dict) -> Iterator[Problem]:
+def _check_namespaces(spec: dict):
     seen = set()
     for index, entry in _enumerate_objects(_obj(spec.get("linux")).get("namespaces")):
         where = f"linux.namespaces[{index}]"
@@ -252,7 +258,7 @@ def _check_namespaces(spec: dict) -> Iterator[Problem]:
             yield from _not_absolute(entry["path"], where + ".path")
 
 
-def _check_id_mappings(spec: dict) -> Iterator[Problem]:
+def _check_id_mappings(spec: dict):
     linux = _obj(spec.get("linux"))
     user_ns = _namespaces(spec).get("user")
     for key in ("uidMappings", "gidMappings"):
@@ -264,7 +270,7 @@ def _check_id_mappings(spec: dict) -> Iterator[Problem]:
             yield Problem(f"linux.{key}", "is required with a new user namespace")
 
 
-def _check_uts_names(spec: dict) -> Iterator[Problem]:
+def _check_uts_names(spec: dict):
     if "uts" in _namespaces(spec):
         return
     for key in ("hostname", "domainname"):
@@ -272,12 +278,12 @@ def _check_uts_names(spec: dict) -> Iterator[Problem]:
             yield Problem(key, "needs a uts namespace")
 
 
-def _check_time_offsets(spec: dict) -> Iterator[Problem]:
+def _check_time_offsets(spec: dict):
     if _obj(_obj(spec.get("linux")).get("timeOffsets")) and "time" not in _namespaces(spec):
         yield Problem("linux.timeOffsets", "needs a time namespace")
 
 
-def _check_process_basics(spec: dict) -> Iterator[Problem]:
+def _check_process_basics(spec: dict):
     process = _obj(spec.get("process"))
     yield from _not_absolute(process.get("cwd"), "process.cwd")
     args = _arr(process.get("args"))
@@ -285,7 +291,7 @@ def _check_process_basics(spec: dict) -> Iterator[Problem]:
         yield Problem("process.args[0]", "must not be empty")
 
 
-def _check_rlimits(spec: dict) -> Iterator[Problem]:
+def _check_rlimits(spec: dict):
     seen = set()
     for index, rlimit in _enumerate_objects(_obj(spec.get("process")).get("rlimits")):
         kind = rlimit.get("type")
@@ -299,7 +305,7 @@ def _check_rlimits(spec: dict) -> Iterator[Problem]:
         seen.add(kind)
 
 
-def _check_capabilities(spec: dict) -> Iterator[Problem]:
+def _check_capabilities(spec: dict):
     sets = _obj(_obj(spec.get("process")).get("capabilities"))
     for set_name in _CAPABILITY_SETS:
         for index, name in enumerate(_arr(sets.get(set_name))):
@@ -320,7 +326,7 @@ def _sysctl_namespace(key: str) -> str | None:
     return None
 
 
-def _check_sysctl(spec: dict) -> Iterator[Problem]:
+def _check_sysctl(spec: dict):
     namespaces = _namespaces(spec)
     for key in _obj(_obj(spec.get("linux")).get("sysctl")):
         where = f"linux.sysctl.{key}"
@@ -332,7 +338,7 @@ def _check_sysctl(spec: dict) -> Iterator[Problem]:
             yield Problem(where, f"needs {_ARTICLE[needed]} {needed} namespace")
 
 
-def _check_absolute_paths(spec: dict) -> Iterator[Problem]:
+def _check_absolute_paths(spec: dict):
     for index, mount in _enumerate_objects(spec.get("mounts")):
         yield from _not_absolute(mount.get("destination"), f"mounts[{index}].destination")
     for index, device in _enumerate_objects(_obj(spec.get("linux")).get("devices")):
@@ -344,7 +350,7 @@ def _check_absolute_paths(spec: dict) -> Iterator[Problem]:
             yield from _not_absolute(hook.get("path"), f"hooks.{kind}[{index}].path")
 
 
-def _check_root(spec: dict, bundle: str | None) -> Iterator[Problem]:
+def _check_root(spec: dict, bundle: str | None):
     if "root" not in spec:
         yield Problem("root", "is required")  # optional only on Windows
         return

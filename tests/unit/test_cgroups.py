@@ -157,12 +157,12 @@ def v2_mountinfo(root):
 
 @pytest.fixture
 def v1(v1_root, fake_fs):
-    return manager_for(None, "c1", mountinfo=v1_mountinfo(v1_root), fs=fake_fs)
+    return manager_for(None, "c1", mountinfo=v1_mountinfo(v1_root), proc_self_cgroup="", fs=fake_fs)
 
 
 @pytest.fixture
 def v2(v2_root, fake_fs):
-    return manager_for(None, "c1", mountinfo=v2_mountinfo(v2_root), fs=fake_fs)
+    return manager_for(None, "c1", mountinfo=v2_mountinfo(v2_root), proc_self_cgroup="", fs=fake_fs)
 
 
 # --- mountinfo and detection --------------------------------------------------
@@ -216,6 +216,12 @@ def test_default_path(v1, v1_root):
     assert state["owned_parent_depth"] == 1
     assert {h["dir"] for h in state["hierarchies"]} == {
         f"{v1_root}/{name}/pyrunc/c1" for name in V1_TREE}
+
+
+def test_default_path_nests_under_the_callers_cgroup(v2_root, fake_fs):
+    mgr = manager_for(None, "c1", mountinfo=v2_mountinfo(v2_root),
+                      proc_self_cgroup="0::/user.slice/session-1\n", fs=fake_fs)
+    assert mgr.dir == f"{v2_root}/user.slice/session-1/pyrunc/c1"
 
 
 def test_absolute_path_is_from_each_mount(v2_root, fake_fs):
@@ -522,8 +528,8 @@ def test_state_bad_version():
 
 def test_v1_destroy_removes_only_the_container(v1_root, fake_fs):
     text = v1_mountinfo(v1_root)
-    one = manager_for(None, "one", mountinfo=text, fs=fake_fs)
-    two = manager_for(None, "two", mountinfo=text, fs=fake_fs)
+    one = manager_for(None, "one", mountinfo=text, proc_self_cgroup="", fs=fake_fs)
+    two = manager_for(None, "two", mountinfo=text, proc_self_cgroup="", fs=fake_fs)
     one.create()
     two.create()
     fake_fs.mkdir(f"{v1_root}/memory/pyrunc/one/nested")
