@@ -62,14 +62,21 @@ def main():
     results = {}
     with tempfile.TemporaryDirectory() as bundle:
         make_bundle(bundle, args.rootfs)
+        runnable = []
         for name, path in runtimes:
             try:
                 time_runs(path, bundle, 1)  # warm caches (page cache, config cache)
-                results[name] = time_runs(path, bundle, args.runs)
+                runnable.append((name, path))
+                results[name] = []
             except RuntimeError as exc:
                 if name == "pyrunc":
                     sys.exit(f"pyrunc failed: {exc}")
                 print(f"{name:7} cannot run here: {exc}")
+        # Interleaved, one container of each runtime per round, so that drift
+        # in the machine's load affects every runtime alike.
+        for _ in range(args.runs):
+            for name, path in runnable:
+                results[name] += time_runs(path, bundle, 1)
     base = statistics.mean(results["runc"]) if "runc" in results else None
     print(f"{args.runs} sequential `run` of /bin/true per runtime")
     for name, times in results.items():

@@ -9,8 +9,9 @@ from libcontainer.container import Container
 
 
 def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
-           on_console=None, preserve_fds=0):
-    """Create the container; on_console(fd) takes the pty master (run -t).
+           on_console=None, preserve_fds=0, adopt=False):
+    """Create the container; on_console(fd) takes the pty master (run -t);
+    adopt makes the caller the init's subreaper (to wait for it, as run does).
 
     On any failure nothing is left behind: no state dir, cgroup or process."""
     statestore.check_id(container_id)
@@ -21,7 +22,7 @@ def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
     store.make_dir(container_id)
     creation = _Creation(store, container_id, bundle, spec)
     try:
-        return creation.run(pid_file, console_socket, on_console, preserve_fds)
+        return creation.run(pid_file, console_socket, on_console, preserve_fds, adopt)
     except BaseException:
         creation.undo()
         raise
@@ -56,31 +57,36 @@ class _Creation:
         self.cgroup = None
         self.launched = None
 
-    def run(self, pid_file, console_socket, on_console, preserve_fds):
-        self.cgroup = cgroups.manager_for(self.linux.get("cgroupsPath"), self.id)
-        self.cgroup.create()
-        self.cgroup.apply(self.linux.get("resources") or {})
+    def run(self, pid_file, console_socket, on_console, preserve_fds, adopt):
         fifo = self.store.path(self.id, statestore.FIFO_NAME)
         os.mkfifo(fifo, 0o622)  # written by the init, maybe as a non-root user
-        bootstrap = namespaces.bootstrap_for_create(self.linux.get("namespaces", []))
-        new_userns = namespaces.has_new(self.linux.get("namespaces", []), "user")
+        namespace_list = self.linux.get("namespaces", [])
+        new_userns = namespaces.has_new(namespace_list, "user")
         self.launched = launcher.spawn(
-            bootstrap, on_stage1=self._write_id_maps if new_userns else None,
-            on_child=self.cgroup.add_pid)
-        rootfs = os.path.join(self.bundle, self.spec["root"]["path"])
+            namespaces.bootstrap_for_create(namespace_list),
+            on_stage1=self._write_id_maps if new_userns else None,
+            on_child=self._join_cgroup, adopt=adopt)
+        rootfs = os.path.realpath(os.path.join(self.bundle, self.spec["root"]["path"]))
         self.launched.channel.send({
             "kind": "init", "spec": self.spec, "bundle": self.bundle, "fifo": fifo,
-            "rootfs": os.path.realpath(rootfs), "userns": self._in_userns(),
-            "preserveFds": preserve_fds,
-            "cgroupns": namespaces.has_new(self.linux.get("namespaces", []), "cgroup"),
+            "rootfs": rootfs, "userns": self._in_userns(), "preserveFds": preserve_fds,
+            "cgroupns": namespaces.has_new(namespace_list, "cgroup"),
         })
         launcher.serve(self.launched.channel, console_socket, on_console)
-        record = self._record(os.path.realpath(rootfs))
+        record = self._record(rootfs)
         self.store.save(self.id, record)
         if pid_file:
             write_pid_file(pid_file, self.launched.pid)
         self.launched.channel.close()
         return Container(self.store, record)
+
+    def _join_cgroup(self, pid):
+        """Make the cgroup, set its limits and move the init in: run while the
+        init's interpreter starts (see launcher.spawn), before any of its code."""
+        self.cgroup = cgroups.manager_for(self.linux.get("cgroupsPath"), self.id)
+        self.cgroup.create()
+        self.cgroup.apply(self.linux.get("resources") or {})
+        self.cgroup.add_pid(pid)
 
     def _in_userns(self):
         return any(ns["type"] == "user" for ns in self.linux.get("namespaces", []))

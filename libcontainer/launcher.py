@@ -44,8 +44,11 @@ def _cffi_backend_dir():
     raise errors.PyruncError("cffi is not installed (its _cffi_backend module is missing)")
 
 
-def spawn(bootstrap_lines, on_stage1=None, on_child=None):
+def spawn(bootstrap_lines, on_stage1=None, on_child=None, adopt=False):
     """Start the child: the constructor gets `bootstrap_lines`.
+
+    adopt: become a subreaper, so that the final process, orphaned when the
+    constructor's intermediate process exits, is ours to wait for.
 
     on_stage1(pid) runs while the constructor waits, before it unshares
     anything but the user namespace (id maps). on_child(pid) runs once the
@@ -66,6 +69,9 @@ def spawn(bootstrap_lines, on_stage1=None, on_child=None):
         child_sock.close()
     channel = Channel(parent_sock)
     try:
+        if adopt:  # here, not earlier: it overlaps the child's exec
+            from libcontainer import foreground
+            foreground.become_subreaper()
         channel.send_bytes(bootstrap)
         if on_stage1:
             on_stage1(expect(channel, "stage1")["pid"])

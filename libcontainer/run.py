@@ -1,7 +1,5 @@
 """run: create + start, and in the foreground wait, then delete."""
-from libcontainer import foreground
 from libcontainer.create import create
-from libcontainer.delete import delete
 from libcontainer.start import start
 
 
@@ -13,13 +11,15 @@ def run(store, container_id, bundle, *, detach=False, pid_file=None,
     if detach:
         start(create(store, container_id, bundle, **options))
         return 0
-    foreground.become_subreaper()
+    # Imported here: the foreground-only modules need not delay the spawn.
+    from libcontainer import foreground
+    from libcontainer.delete import delete
     forwarder = foreground.SignalForwarder()
     forwarder.install()
     masters = []
     container = None
     try:
-        container = create(store, container_id, bundle,
+        container = create(store, container_id, bundle, adopt=True,
                            on_console=None if console_socket else masters.append, **options)
         forwarder.set_target(container.pid)
         start(container)

@@ -50,12 +50,11 @@ def run_exec(args, store):
         if args.pid_file:
             write_pid_file(args.pid_file, pid)
         return 0
-    foreground.become_subreaper()
     forwarder = foreground.SignalForwarder()
     forwarder.install()
     masters = []
     try:
-        pid = exec_process(container, process,
+        pid = exec_process(container, process, adopt=True,
                            on_console=None if args.console_socket else masters.append, **options)
         if args.pid_file:
             write_pid_file(args.pid_file, pid)

@@ -151,17 +151,17 @@ class Runtime:
             err.seek(0)
             result = (proc.returncode, out.read().decode(errors="replace"),
                       err.read().decode(errors="replace"))
-        self._record(args, result[0])
+        self._record(args, result[0], root)
         return result
 
-    def _record(self, args, rc):
+    def _record(self, args, rc, root):
         """After a create / run -d that worked, note the init's pid."""
         if rc != 0 or not args or args[0] not in ("create", "run"):
             return
         cid = str(args[-1])
         if args[0] == "run" and not ({"-d", "--detach"} & set(map(str, args))):
             return
-        code, out, _ = self.__call__("state", cid)
+        code, out, _ = self.__call__("state", cid, root=root)
         if code == 0:
             _TRACKER.record_pid(cid, json.loads(out).get("pid"))
 
@@ -398,14 +398,28 @@ def pyrunc_env(tmp_path_factory):
     return env
 
 
+def _tree(path):
+    """Every name below path (not following links): the shared rootfs must end
+    the run as it started (pyrunc makes missing mount points in it)."""
+    names = set()
+    for dirpath, dirnames, filenames in os.walk(path):
+        for name in dirnames + filenames:
+            names.add(os.path.relpath(os.path.join(dirpath, name), path))
+    return names
+
+
 @pytest.fixture(scope="session", autouse=True)
 def leftover_check(request, tmp_path_factory):
     """Fails the run if anything made by the tests is left at the end."""
+    rootfs_before = _tree(ROOTFS) if IS_ROOT and ROOTFS.is_dir() else None
     yield
     if not IS_ROOT:
         return
     basetemp = tmp_path_factory.getbasetemp()
     left = _find_leftovers(basetemp)
+    if rootfs_before is not None:
+        left += [f"file {ROOTFS}/{name} (the shared rootfs changed)"
+                 for name in sorted(_tree(ROOTFS) - rootfs_before)]
     if left:
         beside = Path(sys.executable).parent / "pyrunc"
         exe = str(beside) if beside.exists() else shutil.which("pyrunc")
@@ -505,6 +519,14 @@ def make_bundle(default_spec, rootfs, runtime, tmp_path_factory):
         return bundle
 
     return make
+
+
+@pytest.fixture
+def rootfs_copy(rootfs, tmp_path_factory):
+    """A private copy of the busybox rootfs, for tests that write to it."""
+    dest = tmp_path_factory.mktemp("pyrunc-test-rootfs") / "rootfs"
+    shutil.copytree(rootfs, dest, symlinks=True)
+    return dest
 
 
 @pytest.fixture
