@@ -1,11 +1,12 @@
 #!/bin/sh
 # Build a bundle's root filesystem from Debian's busybox-static:
 #   bundles/make-rootfs.sh [BUNDLE_DIR]     (default: bundles/busybox)
-# Makes BUNDLE_DIR/rootfs with /bin/busybox and a link for each applet.
+# Makes BUNDLE_DIR/rootfs with /bin/busybox, a link for each applet, and a
+# minimal /etc/passwd and /etc/group.
 set -eu
 bundle=${1:-$(dirname "$0")/busybox}
 busybox=$(command -v busybox || true)
-if [ -z "$busybox" ] || ! file_is_static=$( (ldd "$busybox" 2>&1 || true) | grep -q 'not a dynamic' && echo yes); then
+if [ -z "$busybox" ] || ldd "$busybox" >/dev/null 2>&1; then
     echo "make-rootfs: needs a static busybox: apt-get install busybox-static" >&2
     exit 1
 fi
