@@ -1,4 +1,4 @@
-"""Signal names and numbers as `kill` accepts them: TERM, SIGTERM, 15."""
+"""Signal names and numbers as `kill` accepts them: TERM, SIGTERM, 15, RTMIN+1."""
 import signal
 
 from libcontainer import errors
@@ -6,22 +6,18 @@ from libcontainer import errors
 
 def parse_signal(text):
     text = str(text).strip()
-    if text.isdigit():
-        number = int(text)
-        if 0 < number < signal.NSIG:
-            return number
-    else:
-        name = text.upper()
-        if not name.startswith("SIG"):
-            name = "SIG" + name
-        if name.startswith("SIGRTMIN+") or name.startswith("SIGRTMAX-"):
-            base, _, offset = name.partition("+" if "+" in name else "-")
-            if offset.isdigit():
-                value = (signal.SIGRTMIN + int(offset) if "+" in name
-                         else signal.SIGRTMAX - int(offset))
-                if signal.SIGRTMIN <= value <= signal.SIGRTMAX:
-                    return value
-        member = getattr(signal.Signals, name, None) if hasattr(signal.Signals, name) else None
-        if member is not None:
-            return int(member)
-    raise errors.PyruncError(f"signal {text!r}: not a valid signal name or number")
+    number = int(text) if text.isdigit() else _by_name(text.upper())
+    if number is None or not 0 < number < signal.NSIG:
+        raise errors.PyruncError(f"signal {text!r}: not a valid signal name or number")
+    return number
+
+
+def _by_name(name):
+    name = name if name.startswith("SIG") else "SIG" + name
+    for base, sign in (("SIGRTMIN+", 1), ("SIGRTMAX-", -1)):
+        if name.startswith(base) and name[len(base):].isdigit():
+            start = signal.SIGRTMIN if sign > 0 else signal.SIGRTMAX
+            value = start + sign * int(name[len(base):])
+            return value if signal.SIGRTMIN <= value <= signal.SIGRTMAX else None
+    member = signal.Signals.__members__.get(name)
+    return int(member) if member is not None else None
