@@ -58,6 +58,9 @@ class _Creation:
         self.launched = None
 
     def run(self, pid_file, console_socket, on_console, preserve_fds, adopt):
+        preserve_fds, extra_env = launcher.inherited_fds(preserve_fds)
+        process = self.spec["process"]
+        process["env"] = process.get("env", []) + extra_env
         fifo = self.store.path(self.id, statestore.FIFO_NAME)
         os.mkfifo(fifo, 0o622)  # written by the init, maybe as a non-root user
         namespace_list = self.linux.get("namespaces", [])

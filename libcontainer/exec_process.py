@@ -37,6 +37,8 @@ def exec_process(container, process, *, console_socket=None, on_console=None,
         raise errors.InvalidState(f"cannot exec in container {container.id}: it is {status}")
     if process.get("terminal") and not (console_socket or on_console):
         raise errors.PyruncError("exec -t: --console-socket is required when detached")
+    preserve_fds, extra_env = launcher.inherited_fds(preserve_fds)
+    process = dict(process, env=process.get("env", []) + extra_env)
     linux = container.spec.get("linux", {})
     bootstrap = namespaces.bootstrap_for_exec(linux.get("namespaces", []), container.pid)
     cgroup = container.cgroup()

@@ -141,6 +141,22 @@ def kill_quietly(pid):
         pass
 
 
+def inherited_fds(preserve_fds):
+    """The fds from 3 up that the container's process gets: the socket
+    activation fds systemd gave us (LISTEN_FDS), then --preserve-fds more, as
+    runc does. Returns (how many, env entries to add to the process)."""
+    listen = 0
+    if os.environ.get("LISTEN_PID") == str(os.getpid()):
+        listen = int(os.environ.get("LISTEN_FDS", "0") or 0)
+    count = listen + preserve_fds
+    for fd in range(3, 3 + count):
+        try:
+            os.set_inheritable(fd, True)
+        except OSError:
+            raise errors.PyruncError(f"--preserve-fds: fd {fd} is not open") from None
+    return count, ([f"LISTEN_FDS={listen}", "LISTEN_PID=1"] if listen else [])
+
+
 def _reap(pid):
     try:
         os.waitpid(pid, 0)

@@ -58,11 +58,27 @@ def _write(field, path, value):
 
 
 def environment(process):
+    """process.env as a dict; HOME, if unset, from the container's /etc/passwd
+    (call after pivot_root), as runc does."""
     env = {}
     for item in process.get("env", []):
         key, _, value = item.partition("=")
         env[key] = value
+    if "HOME" not in env:
+        env["HOME"] = _home_of(process.get("user", {}).get("uid", 0))
     return env
+
+
+def _home_of(uid):
+    try:
+        with open("/etc/passwd") as f:
+            for line in f:
+                fields = line.rstrip("\n").split(":")
+                if len(fields) >= 6 and fields[2] == str(uid):
+                    return fields[5] or "/"
+    except OSError:
+        pass
+    return "/"
 
 
 def enter_cwd(cwd):
