@@ -96,7 +96,7 @@ def _relay(pid, master):
     signal.signal(signal.SIGWINCH, lambda *_: _copy_window_size(master))
     saved = _raw_stdin()
     _copy_window_size(master)
-    inputs = [master, wake_r] + ([0] if saved is not None or not os.isatty(0) else [])
+    inputs = [master, wake_r, 0]
     status = None
     try:
         while status is None:
@@ -158,6 +158,9 @@ def _raw_stdin():
 
 
 def _copy_window_size(master):
+    """Our terminal's size to the container's pty; an unknown (0x0) size is
+    not copied, so process.consoleSize stays."""
     if os.isatty(1):
         size = fcntl.ioctl(1, termios.TIOCGWINSZ, b"\0" * 8)
-        fcntl.ioctl(master, termios.TIOCSWINSZ, size)
+        if size[:4] != b"\0\0\0\0":
+            fcntl.ioctl(master, termios.TIOCSWINSZ, size)
