@@ -177,20 +177,12 @@ static void wait_for_parent(void)
 	read_exact(&go, 1);
 }
 
-static void become_root_in_userns(void)
-{
-	if (setresgid(0, 0, 0) < 0)
-		fail("setresgid(0) in the user namespace (is gid 0 mapped?)", errno);
-	if (setresuid(0, 0, 0) < 0)
-		fail("setresuid(0) in the user namespace (is uid 0 mapped?)", errno);
-}
-
 static void run_bootstrap(void)
 {
 	uint32_t len;
 	static char text[MAX_BOOTSTRAP + 1];
 	struct ns_join joins[MAX_JOINS];
-	int njoins = 0, in_userns = 0, sync = 0;
+	int njoins = 0, sync = 0;
 
 	read_exact((char *)&len, sizeof(len));
 	if (len > MAX_BOOTSTRAP)
@@ -199,18 +191,16 @@ static void run_bootstrap(void)
 	text[len] = '\0';
 	int flags = parse_bootstrap(text, joins, &njoins, &sync);
 
-	for (int i = 0; i < njoins; i++)
-		in_userns |= joins[i].nstype == CLONE_NEWUSER;
 	join_namespaces(joins, njoins, 1);
-	if (flags & CLONE_NEWUSER) {
-		if (unshare(CLONE_NEWUSER) < 0)
-			fail("creating a user namespace", errno);
-		in_userns = 1;
-	}
+	if ((flags & CLONE_NEWUSER) && unshare(CLONE_NEWUSER) < 0)
+		fail("creating a user namespace", errno);
 	if (sync)
 		wait_for_parent();
-	if (in_userns)
-		become_root_in_userns();
+	/* In a user namespace we keep the host's uid 0 for now, though it is
+	 * unmapped there: the interpreter still has to read its standard library
+	 * from the host, as the owner of root's files (which may sit behind a
+	 * 0700 /root). The init takes the namespace's uid 0 once it has
+	 * imported everything (libcontainer/init/main.py). */
 	join_namespaces(joins, njoins, 0);
 	if (unshare(flags & ~CLONE_NEWUSER) < 0)
 		fail("creating namespaces", errno);

@@ -62,7 +62,8 @@ class _Creation:
         process = self.spec["process"]
         process["env"] = process.get("env", []) + extra_env
         fifo = self.store.path(self.id, statestore.FIFO_NAME)
-        os.mkfifo(fifo, 0o622)  # written by the init, maybe as a non-root user
+        os.mkfifo(fifo)
+        os.chmod(fifo, 0o622)  # the init writes it, maybe as a non-root user
         namespace_list = self.linux.get("namespaces", [])
         new_userns = namespaces.has_new(namespace_list, "user")
         self.launched = launcher.spawn(
@@ -70,7 +71,7 @@ class _Creation:
             on_stage1=self._write_id_maps if new_userns else None,
             on_child=self._join_cgroup, adopt=adopt)
         rootfs = os.path.realpath(os.path.join(self.bundle, self.spec["root"]["path"]))
-        self.launched.channel.send({
+        launcher.send_config(self.launched.channel, {
             "kind": "init", "spec": self.spec, "bundle": self.bundle, "fifo": fifo,
             "rootfs": rootfs, "userns": self._in_userns(), "preserveFds": preserve_fds,
             "cgroupns": namespaces.has_new(namespace_list, "cgroup"),

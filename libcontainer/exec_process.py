@@ -45,7 +45,8 @@ def exec_process(container, process, *, console_socket=None, on_console=None,
     launched = launcher.spawn(bootstrap, on_child=cgroup.add_pid, adopt=adopt)
     channel = launched.channel
     try:
-        channel.send({"kind": "exec", "process": process, "preserveFds": preserve_fds})
+        launcher.send_config(channel, {"kind": "exec", "process": process,
+                                       "preserveFds": preserve_fds})
         launcher.serve(channel, console_socket, on_console, until=None)
     except BaseException:
         launcher.kill_quietly(launched.pid)

@@ -5,7 +5,6 @@ import fcntl
 import os
 import select
 import _signal as signal  # the C module: signal.py would import enum (~5 ms)
-import sys
 import termios
 import tty
 

@@ -109,6 +109,15 @@ def expect(channel, kind):
     return message
 
 
+def send_config(channel, message):
+    """Send the child its configuration. A child that died already is not
+    reported here: serve() then reads why (its error message, or EOF)."""
+    try:
+        channel.send(message)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+
+
 def serve(channel, console_socket=None, on_console=None, until="ready"):
     """Answer the child's messages until one of type `until` arrives (None:
     until the channel closes, which is how an exec'd child says it exec'd,

@@ -74,6 +74,11 @@ COMMANDS = {c.name: c for c in [
     Command("list", "list the containers under --root", [
         Flag(["--format", "-f"], "str", "table or json", default="table", choices=("table", "json")),
         Flag(["--quiet", "-q"], help="only the IDs")], args=()),
+    Command("pause", "freeze every process of the container"),
+    Command("resume", "thaw a paused container"),
+    Command("ps", "list the container's processes (ps -ef, or pids as JSON)", [
+        Flag(["--format", "-f"], "str", "table or json", default="table", choices=("table", "json"))],
+        rest="ps_args"),
     Command("exec", "run a process inside a running container", [
         Flag(["--console-socket"], "str", "unix socket that receives the pty master", metavar="PATH"),
         Flag(["--cwd"], "str", "working directory inside the container", metavar="DIR"),
@@ -100,10 +105,10 @@ def parse(argv=None):
     args = Arguments()
     found, rest = _parse_flags(argv, GLOBAL_FLAGS, args, "pyrunc", limit=1)
     if not found:
-        raise UsageError("pyrunc: a command is required (pyrunc --help lists them)")
+        raise UsageError("a command is required (pyrunc --help lists them)")
     command = COMMANDS.get(found[0])
     if command is None:
-        raise UsageError(f"pyrunc: unknown command {found[0]!r} (pyrunc --help lists them)")
+        raise UsageError(f"unknown command {found[0]!r} (pyrunc --help lists them)")
     args.subcommand = command.name
     # A command taking a trailing command line (exec) stops reading flags
     # after its own arguments: what follows belongs to that command line.
@@ -137,7 +142,7 @@ def _parse_flags(argv, flags, args, where, limit=None):
         else:
             name, has_value, value = arg.partition("=")
             if name not in table:
-                raise UsageError(f"{where}: unknown flag {name}")
+                raise _usage(where, f"unknown flag {name}")
             _set(table[name], args, where, value if has_value else None, argv)
     return found, argv
 
@@ -145,24 +150,29 @@ def _parse_flags(argv, flags, args, where, limit=None):
 def _set(flag, args, where, value, argv):
     if flag.kind == "bool":
         if value is not None:
-            raise UsageError(f"{where}: {flag.names[0]} takes no value")
+            raise _usage(where, f"{flag.names[0]} takes no value")
         setattr(args, flag.dest, True)
         return
     if value is None:
         if not argv:
-            raise UsageError(f"{where}: {flag.names[0]} needs a value")
+            raise _usage(where, f"{flag.names[0]} needs a value")
         value = argv.pop(0)
     if flag.choices and value not in flag.choices:
-        raise UsageError(f"{where}: {flag.names[0]} must be one of: {', '.join(flag.choices)}")
+        raise _usage(where, f"{flag.names[0]} must be one of: {', '.join(flag.choices)}")
     if flag.kind in ("int", "intlist"):
         try:
             value = int(value)
         except ValueError:
-            raise UsageError(f"{where}: {flag.names[0]} needs a number, got {value!r}") from None
+            raise _usage(where, f"{flag.names[0]} needs a number, got {value!r}") from None
     if flag.kind in ("list", "intlist"):
         getattr(args, flag.dest).append(value)
     else:
         setattr(args, flag.dest, value)
+
+
+def _usage(where, text):
+    # Global flags need no prefix: the error line already starts "pyrunc:".
+    return UsageError(text if where == "pyrunc" else f"{where}: {text}")
 
 
 def _assign_positionals(command, positionals, args):

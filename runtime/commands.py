@@ -75,6 +75,38 @@ def _print_table(states):
         print("   ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
 
 
+def cmd_pause(args, store):
+    from libcontainer.pause import pause
+    pause(Container.load(store, args.container_id))
+    return 0
+
+
+def cmd_resume(args, store):
+    from libcontainer.pause import resume
+    resume(Container.load(store, args.container_id))
+    return 0
+
+
+def cmd_ps(args, store):
+    """runc's ps: the container's pids as JSON, or the host's `ps` output
+    (ps -ef unless other ps options follow the ID) cut to its processes."""
+    container = Container.load(store, args.container_id)
+    pids = container.cgroup().pids() if container.status() != "stopped" else []
+    if args.format == "json":
+        import json
+        print(json.dumps(sorted(pids)))
+        return 0
+    import subprocess
+    result = subprocess.run(["ps"] + (args.ps_args or ["-ef"]), capture_output=True, text=True)
+    if result.returncode != 0:
+        raise errors.PyruncError(f"ps {' '.join(args.ps_args)}: {result.stderr.strip()}")
+    header, *rows = result.stdout.splitlines()
+    column = header.split().index("PID")
+    wanted = {str(pid) for pid in pids}
+    print("\n".join([header] + [r for r in rows if r.split()[column] in wanted]))
+    return 0
+
+
 def cmd_exec(args, store):
     from runtime.exec_command import run_exec
     return run_exec(args, store)

@@ -135,7 +135,7 @@ class Runtime:
     def argv(self, *args, root=None):
         return [self.exe, "--root", root or self.root, *map(str, args)]
 
-    def __call__(self, *args, input=None, timeout=TIMEOUT, root=None, env=None):
+    def __call__(self, *args, input=None, timeout=TIMEOUT, root=None, env=None, pass_fds=()):
         argv = self.argv(*args, root=root)
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
                 tempfile.TemporaryFile() as stdin:
@@ -144,7 +144,7 @@ class Runtime:
                 stdin.seek(0)
             try:
                 proc = subprocess.run(argv, stdin=stdin, stdout=out, stderr=err,
-                                      timeout=timeout, env=env or self.env)
+                                      timeout=timeout, env=env or self.env, pass_fds=pass_fds)
             except subprocess.TimeoutExpired:
                 pytest.fail(f"timed out after {timeout}s: {' '.join(argv)}", pytrace=False)
             out.seek(0)
@@ -187,9 +187,16 @@ class Runtime:
         return os.path.join(self.root, cid)
 
     def state_record(self, cid):
-        """pyrunc's own state.json (has the "cgroup" record)."""
-        with open(os.path.join(self.state_dir(cid), "state.json")) as f:
-            return json.load(f)
+        """pyrunc's private record in the state dir (its "cgroup" entry says
+        where the container's cgroups are): state.json, or the marshal form
+        pyrunc keeps it in for speed."""
+        directory = self.state_dir(cid)
+        if os.path.exists(os.path.join(directory, "state.json")):
+            with open(os.path.join(directory, "state.json")) as f:
+                return json.load(f)
+        import marshal
+        with open(os.path.join(directory, "state.marshal"), "rb") as f:
+            return marshal.load(f)
 
     def wait_status(self, cid, wanted, timeout=10):
         deadline = time.monotonic() + timeout

@@ -48,6 +48,8 @@ def _run_init(channel, config):
     spec, proc = config["spec"], config["spec"]["process"]
     linux = spec.get("linux", {})
     _join_deferred_mount_namespace()
+    if config["userns"]:
+        _become_namespace_root()
     if config.get("cgroupns"):
         # Only now: the parent has moved us into the container's cgroup,
         # which becomes the namespace's root.
@@ -68,10 +70,25 @@ def _run_init(channel, config):
     else:
         os.setsid()
     exe, env = _become_process(proc)
+    if not os.access(f"/proc/self/fd/{fifo}", os.W_OK):
+        raise errors.PyruncError(
+            f"process.user: uid {os.getuid()} cannot write the exec fifo {config['fifo']}")
     channel.send({"type": "ready"})
     _wait_for_start(fifo)
     process.close_extra_fds(2 + config.get("preserveFds", 0))
     process.execute(exe, proc["args"], env)
+
+
+def _become_namespace_root():
+    """uid/gid 0 of the user namespace (see _nsexec/nsexec.c): files the init
+    creates in the container's own mounts need a uid mapped there."""
+    try:
+        os.setresgid(0, 0, 0)
+        os.setresuid(0, 0, 0)
+    except OSError as exc:
+        raise errors.PyruncError(
+            f"linux.uidMappings: becoming uid 0 in the user namespace: {exc.strerror} "
+            "(container uid and gid 0 must be mapped)") from None
 
 
 def _run_exec(channel, config):

@@ -2,7 +2,7 @@
 import os
 
 from libcontainer import errors, syscalls as sc
-from libcontainer.init import devices, mounts, paths
+from libcontainer.init import devices, mounts
 
 _ROOT_PROPAGATION = {
     "private": sc.MS_PRIVATE, "rprivate": sc.MS_PRIVATE | sc.MS_REC,

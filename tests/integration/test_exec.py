@@ -132,3 +132,12 @@ def test_exec_into_an_unknown_container(runtime):
     cid = runtime.new_id()
     rc, out, err = runtime("exec", cid, "echo", "hi")
     assert_one_line_error(rc, out, err, cid)
+
+
+def test_exec_process_json(runtime, running, tmp_path):
+    import json
+    spec = tmp_path / "process.json"
+    spec.write_text(json.dumps({"args": ["sh", "-c", 'echo "$X $(pwd) $(id -u)"'],
+                                "env": ["PATH=/bin", "X=from-json"], "cwd": "/etc",
+                                "user": {"uid": 1000, "gid": 1000}}))
+    assert runtime("exec", "--process", spec, running) == (0, "from-json /etc 1000\n", "")

@@ -178,3 +178,75 @@ def test_list_formats(runtime, make_bundle, tmp_path):
             runtime("delete", "--force", b.id, root=root)
     assert os.listdir(root) == []
     assert runtime.ok("list", "-q", root=root) == ""
+
+
+def freezer_state(pid):
+    for line in open(f"/proc/{pid}/cgroup"):
+        _, names, path = line.rstrip("\n").split(":", 2)
+        if "freezer" in names.split(","):
+            with open(f"/sys/fs/cgroup/freezer{path}/freezer.state") as f:
+                return f.read().strip()
+    with open(f"/sys/fs/cgroup/unified{path}/cgroup.freeze") as f:  # pragma: no cover
+        return {"1": "FROZEN", "0": "THAWED"}[f.read().strip()]
+
+
+def test_pause_and_resume(runtime, make_bundle):
+    b = make_bundle(["sleep", "30"])
+    runtime.ok("run", "-d", "--bundle", b.path, b.id)
+    pid = runtime.state(b.id)["pid"]
+    runtime.ok("pause", b.id)
+    assert runtime.state(b.id)["status"] == "paused"
+    assert freezer_state(pid) == "FROZEN"
+    runtime.ok("resume", b.id)
+    assert runtime.state(b.id)["status"] == "running"
+    assert freezer_state(pid) == "THAWED"
+
+
+def test_ps_lists_the_containers_processes(runtime, make_bundle):
+    b = make_bundle(["sleep", "30"])
+    runtime.ok("run", "-d", "--bundle", b.path, b.id)
+    pid = runtime.state(b.id)["pid"]
+    assert json.loads(runtime.ok("ps", "--format", "json", b.id)) == [pid]
+
+
+def test_kill_all_signals_every_process(runtime, make_bundle):
+    b = make_bundle(["sh", "-c", "sleep 30 & sleep 30 & wait"])
+    runtime.ok("run", "-d", "--bundle", b.path, b.id)
+    record = runtime.state_record(b.id)
+    procs = f"{cgroup_dirs_of(record)[0]}/cgroup.procs"
+    assert wait_for(lambda: len(open(procs).read().split()) == 3)
+    runtime.ok("kill", "--all", b.id, "KILL")
+    assert wait_for(lambda: open(procs).read().split() == [])
+    runtime.wait_status(b.id, "stopped")
+
+
+def test_delete_after_the_init_died_outside_pyrunc(runtime, make_bundle):
+    import signal
+    b = make_bundle(["sleep", "30"])
+    runtime.ok("run", "-d", "--bundle", b.path, b.id)
+    dirs = cgroup_dirs_of(runtime.state_record(b.id))
+    os.kill(runtime.state(b.id)["pid"], signal.SIGKILL)
+    runtime.wait_status(b.id, "stopped")
+    runtime.ok("delete", b.id)
+    assert not os.path.exists(runtime.state_dir(b.id))
+    assert [d for d in dirs if os.path.exists(d)] == []
+
+
+def test_delete_of_a_created_container_without_force(runtime, make_bundle):
+    """runc deletes a created (never started) container without --force."""
+    b = make_bundle(["sleep", "30"])
+    runtime.ok("create", "--bundle", b.path, b.id)
+    pid = runtime.state(b.id)["pid"]
+    runtime.ok("delete", b.id)
+    assert process_start_time(pid) is None
+    assert not os.path.exists(runtime.state_dir(b.id))
+    assert container_cgroup_dirs(b.id) == []
+
+
+def test_relative_root_path_is_taken_from_the_bundle(runtime, make_bundle, rootfs, monkeypatch,
+                                                     tmp_path):
+    import shutil
+    b = make_bundle(["echo", "relative root"], root={"path": "rootfs"})
+    shutil.copytree(rootfs, b.path / "rootfs", symlinks=True)
+    monkeypatch.chdir(tmp_path)  # not the bundle
+    assert runtime("run", "--bundle", b.path, b.id) == (0, "relative root\n", "")

@@ -1,5 +1,6 @@
 """`pyrunc run`: foreground exit status, stdio, detached runs, --pid-file."""
 import os
+import subprocess
 import time
 
 from conftest import process_start_time
@@ -108,3 +109,55 @@ def test_relative_bundle_and_pid_file(runtime, make_bundle, tmp_path, monkeypatc
     state = runtime.state(b.id)
     assert state["bundle"] == str(b.path)
     assert int((b.path / "init.pid").read_text()) == state["pid"]
+
+
+def test_signals_are_forwarded_to_the_container(runtime, make_bundle, host_dir):
+    """SIGTERM to a foreground `pyrunc run` reaches the container's process."""
+    import signal
+    from conftest import bind
+    b = make_bundle(["sh", "-c", "trap 'exit 3' TERM; touch /root/ready; "
+                                 "while true; do sleep 0.1; done"],
+                    extra_mounts=[bind(host_dir, "/root")])
+    bg = runtime.background("run", "--bundle", b.path, b.id)
+    try:
+        deadline = time.monotonic() + 10
+        while not (host_dir / "ready").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (host_dir / "ready").exists()
+        bg.proc.send_signal(signal.SIGTERM)
+        rc, out, err = bg.wait()
+    finally:
+        bg.kill()
+    assert rc == 3, (rc, out, err)
+
+
+def test_no_host_fds_leak_into_the_container(runtime, make_bundle):
+    b = make_bundle(["ls", "/proc/self/fd"])
+    r, w = os.pipe()  # an inheritable-looking fd in the caller: must not reach the container
+    try:
+        os.set_inheritable(w, True)
+        rc, out, err = runtime("run", "--bundle", b.path, b.id, pass_fds=(w,))
+    finally:
+        os.close(r)
+        os.close(w)
+    assert rc == 0, err
+    # 0-2, plus the one ls opened for the listing
+    assert sorted(map(int, out.split())) in ([0, 1, 2], [0, 1, 2, 3]), out
+
+
+def test_preserve_fds(runtime, make_bundle, tmp_path):
+    data = tmp_path / "passed.txt"
+    data.write_text("through fd 3\n")
+    b = make_bundle(["sh", "-c", "cat <&3"])
+    # a shell opens the file as fd 3 of pyrunc (not of this process: pytest's fds stay)
+    argv = ["sh", "-c", 'exec "$@" 3< "$0"', str(data),
+            *runtime.argv("run", "--preserve-fds", "1", "--bundle", b.path, b.id)]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=20, env=runtime.env,
+                          stdin=subprocess.DEVNULL)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "through fd 3\n", "")
+
+
+def test_sysctl(runtime, make_bundle):
+    b = make_bundle(["cat", "/proc/sys/net/ipv4/ip_forward", "/proc/sys/kernel/msgmax"],
+                    linux={"sysctl": {"net.ipv4.ip_forward": "1", "kernel.msgmax": "4096"}})
+    assert runtime("run", "--bundle", b.path, b.id) == (0, "1\n4096\n", "")

@@ -39,6 +39,7 @@ def test_additional_gids_are_numbers():
 
 @pytest.mark.parametrize("argv, message", [
     ([], "a command is required"),
+    (["--root"], "--root needs a value"),
     (["frobnicate"], "unknown command 'frobnicate'"),
     (["start"], "start: missing argument container-id"),
     (["run", "--bogus", "c"], "run: unknown flag --bogus"),
@@ -52,6 +53,7 @@ def test_usage_errors_are_one_line(argv, message):
     with pytest.raises(cli.UsageError) as info:
         cli.parse(argv)
     assert message in str(info.value) and "\n" not in str(info.value)
+    assert not str(info.value).startswith("pyrunc")  # main() adds that prefix
 
 
 def test_help_lists_every_command(capsys):
