@@ -188,14 +188,9 @@ class Runtime:
 
     def state_record(self, cid):
         """pyrunc's private record in the state dir (its "cgroup" entry says
-        where the container's cgroups are): state.json, or the marshal form
-        pyrunc keeps it in for speed."""
-        directory = self.state_dir(cid)
-        if os.path.exists(os.path.join(directory, "state.json")):
-            with open(os.path.join(directory, "state.json")) as f:
-                return json.load(f)
+        where the container's cgroups are), kept in marshal form."""
         import marshal
-        with open(os.path.join(directory, "state.marshal"), "rb") as f:
+        with open(os.path.join(self.state_dir(cid), "state.marshal"), "rb") as f:
             return marshal.load(f)
 
     def wait_status(self, cid, wanted, timeout=10):

@@ -1,0 +1,34 @@
+"""The library API: drive containers from Python without the CLI.
+
+    from libcontainer import api
+    store = api.StateStore("/run/mytests")        # the state root (--root)
+    container = api.create(store, "c1", "/path/to/bundle")
+    api.start(container)
+    print(api.state(store, "c1"))                 # the runtime-spec state dict
+    pid = api.exec_process(container, api.process_spec(container, ["ps"]))
+    api.kill(container, 15)
+    api.delete(container, force=True)
+
+Also: load_bundle(path) -> the validated config; run(store, id, bundle) ->
+the exit status; pause/resume; Container.load(store, id). Errors a user can
+act on are PyruncError (subclasses in libcontainer.errors), each one line.
+"""
+from libcontainer.config.loader import load_bundle
+from libcontainer.container import Container
+from libcontainer.create import create
+from libcontainer.delete import delete
+from libcontainer.errors import PyruncError
+from libcontainer.exec_process import exec_process, process_spec
+from libcontainer.kill import kill
+from libcontainer.pause import pause, resume
+from libcontainer.run import run
+from libcontainer.start import start
+from libcontainer.state import StateStore
+
+__all__ = ["Container", "PyruncError", "StateStore", "create", "delete", "exec_process",
+           "kill", "load_bundle", "pause", "process_spec", "resume", "run", "start", "state"]
+
+
+def state(store, container_id):
+    """The runtime-spec state of a container (runtime.md "State") as a dict."""
+    return Container.load(store, container_id).oci_state()

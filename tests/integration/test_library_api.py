@@ -1,0 +1,28 @@
+"""The documented Python API drives a real container without the CLI."""
+from libcontainer import api
+
+
+def test_create_start_state_kill_delete(make_bundle, tmp_path):
+    b = make_bundle(["sleep", "30"])
+    store = api.StateStore(str(tmp_path / "root"))
+    container = api.create(store, b.id, b.path)
+    try:
+        assert api.state(store, b.id)["status"] == "created"
+        api.start(container)
+        assert api.state(store, b.id)["status"] == "running"
+        pid = api.exec_process(container, api.process_spec(container, ["true"]))
+        assert pid > 0
+        api.kill(container, 9)
+    finally:
+        api.delete(container, force=True)
+    assert store.ids() == []
+
+
+def test_errors_are_pyrunc_errors(tmp_path):
+    store = api.StateStore(str(tmp_path))
+    try:
+        api.state(store, "missing")
+    except api.PyruncError as exc:
+        assert str(exc) == "container missing does not exist"
+    else:
+        raise AssertionError("no error for a missing container")
