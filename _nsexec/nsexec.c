@@ -206,10 +206,13 @@ static void run_bootstrap(void)
 		fail("creating namespaces", errno);
 
 	/* A new or joined pid namespace only applies to children: fork, and the
-	 * child (pid 1 there, for a new one) is the process Python runs in. */
-	pid_t child = fork();
+	 * child (pid 1 there, for a new one) is the process Python runs in.
+	 * CLONE_PARENT makes it a child of pyrunc itself, not of this process,
+	 * which exits now: pyrunc can wait for it without being a subreaper.
+	 * (A raw clone is safe here: no other thread exists.) */
+	pid_t child = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (child < 0)
-		fail("fork", errno);
+		fail("clone", errno);
 	if (child > 0) {
 		send_pid('C', child);
 		_exit(0);

@@ -12,6 +12,11 @@
 Also: load_bundle(path) -> the validated config; run(store, id, bundle) ->
 the exit status; pause/resume; Container.load(store, id). Errors a user can
 act on are PyruncError (subclasses in libcontainer.errors), each one line.
+
+The container's init and every exec'd process are children of the calling
+process, as with subprocess: wait for an exec'd process with os.waitpid (a
+zombie in the container's pid namespace keeps its init from dying); delete
+collects the init.
 """
 from libcontainer.config.loader import load_bundle
 from libcontainer.container import Container

@@ -9,9 +9,9 @@ from libcontainer.container import Container
 
 
 def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
-           on_console=None, preserve_fds=0, adopt=False):
-    """Create the container; on_console(fd) takes the pty master (run -t);
-    adopt makes the caller the init's subreaper (to wait for it, as run does).
+           on_console=None, preserve_fds=0):
+    """Create the container; on_console(fd) takes the pty master (run -t).
+    The init is the caller's child: run waits for it.
 
     On any failure nothing is left behind: no state dir, cgroup or process."""
     statestore.check_id(container_id)
@@ -22,7 +22,7 @@ def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
     store.make_dir(container_id)
     creation = _Creation(store, container_id, bundle, spec)
     try:
-        return creation.run(pid_file, console_socket, on_console, preserve_fds, adopt)
+        return creation.run(pid_file, console_socket, on_console, preserve_fds)
     except BaseException:
         creation.undo()
         raise
@@ -57,7 +57,7 @@ class _Creation:
         self.cgroup = None
         self.launched = None
 
-    def run(self, pid_file, console_socket, on_console, preserve_fds, adopt):
+    def run(self, pid_file, console_socket, on_console, preserve_fds):
         preserve_fds, extra_env = launcher.inherited_fds(preserve_fds)
         process = self.spec["process"]
         process["env"] = process.get("env", []) + extra_env
@@ -69,7 +69,7 @@ class _Creation:
         self.launched = launcher.spawn(
             namespaces.bootstrap_for_create(namespace_list),
             on_stage1=self._write_id_maps if new_userns else None,
-            on_child=self._join_cgroup, adopt=adopt)
+            on_child=self._join_cgroup)
         rootfs = os.path.realpath(os.path.join(self.bundle, self.spec["root"]["path"]))
         launcher.send_config(self.launched.channel, {
             "kind": "init", "spec": self.spec, "bundle": self.bundle, "fifo": fifo,

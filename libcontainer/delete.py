@@ -20,9 +20,19 @@ def delete(container, force=False):
         # init that died) must go before the cgroup can.
         if status != "stopped" or (cgroup and cgroup.pids()):
             _kill_everything(container, cgroup)
+        _reap_if_ours(container.pid)
         if cgroup:
             cgroup.destroy()
         container.store.remove(container.id)
+
+
+def _reap_if_ours(pid):
+    """The init is the creating process's child: when that is us (run, or a
+    library caller), collect it so no zombie stays behind."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
 
 
 def _kill_everything(container, cgroup):

@@ -29,9 +29,9 @@ def process_spec(container, args, env=(), cwd=None, user=None, terminal=False,
 
 
 def exec_process(container, process, *, console_socket=None, on_console=None,
-                 preserve_fds=0, adopt=False):
-    """Start the process; returns its pid once it has exec'd. adopt: become
-    its subreaper, to wait for it (see launcher.spawn)."""
+                 preserve_fds=0):
+    """Start the process, a child of the caller; returns its pid once it has
+    exec'd."""
     status = container.status()
     if status not in ("running", "created"):
         raise errors.InvalidState(f"cannot exec in container {container.id}: it is {status}")
@@ -42,7 +42,7 @@ def exec_process(container, process, *, console_socket=None, on_console=None,
     linux = container.spec.get("linux", {})
     bootstrap = namespaces.bootstrap_for_exec(linux.get("namespaces", []), container.pid)
     cgroup = container.cgroup()
-    launched = launcher.spawn(bootstrap, on_child=cgroup.add_pid, adopt=adopt)
+    launched = launcher.spawn(bootstrap, on_child=cgroup.add_pid)
     channel = launched.channel
     try:
         launcher.send_config(channel, {"kind": "exec", "process": process,

@@ -8,17 +8,9 @@ import _signal as signal  # the C module: signal.py would import enum (~5 ms)
 import termios
 import tty
 
-PR_SET_CHILD_SUBREAPER = 36
 # Everything a user can send us goes to the container, except what the kernel
 # won't let us catch and what concerns us alone (child exits, window size).
 _NOT_FORWARDED = {signal.SIGKILL, signal.SIGSTOP, signal.SIGCHLD, signal.SIGWINCH}
-
-
-def become_subreaper():
-    """The process the launcher forks is orphaned by its parent; as subreaper
-    we inherit it and can wait for it."""
-    from libcontainer import syscalls
-    syscalls.prctl(PR_SET_CHILD_SUBREAPER, 1)
 
 
 class SignalForwarder:
@@ -68,17 +60,12 @@ def exit_status(wait_status):
 
 
 def reap(pid, block=True):
-    """Reap children (orphans reparented to us too); the status of `pid` once
-    it has exited, else None."""
-    while True:
-        try:
-            child, status = os.waitpid(-1, 0 if block else os.WNOHANG)
-        except ChildProcessError:
-            return 255
-        if child == 0:
-            return None
-        if child == pid:
-            return exit_status(status)
+    """The exit status of our child `pid` once it has exited, else None."""
+    try:
+        child, status = os.waitpid(pid, 0 if block else os.WNOHANG)
+    except ChildProcessError:
+        return 255
+    return exit_status(status) if child == pid else None
 
 
 def wait(pid, master=None):

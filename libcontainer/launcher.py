@@ -44,11 +44,9 @@ def _cffi_backend_dir():
     raise errors.PyruncError("cffi is not installed (its _cffi_backend module is missing)")
 
 
-def spawn(bootstrap_lines, on_stage1=None, on_child=None, adopt=False):
-    """Start the child: the constructor gets `bootstrap_lines`.
-
-    adopt: become a subreaper, so that the final process, orphaned when the
-    constructor's intermediate process exits, is ours to wait for.
+def spawn(bootstrap_lines, on_stage1=None, on_child=None):
+    """Start the child: the constructor gets `bootstrap_lines`. The final
+    process it makes is our child (CLONE_PARENT), so we can wait for it.
 
     on_stage1(pid) runs while the constructor waits, before it unshares
     anything but the user namespace (id maps). on_child(pid) runs once the
@@ -62,16 +60,16 @@ def spawn(bootstrap_lines, on_stage1=None, on_child=None, adopt=False):
     child_fd = child_sock.fileno()
     os.set_inheritable(child_fd, True)
     env = {"LD_PRELOAD": _nsexec.library_path(), "_PYRUNC_INITPIPE": str(child_fd)}
-    argv = [sys.executable, "-I", "-S", "-c", _BOOT.format(paths=_import_paths())]
+    # The interpreter itself, not a venv's link to it: a venv is of no use
+    # to the init (its sys.path is set by _BOOT) and costs a pyvenv.cfg lookup.
+    interpreter = os.path.realpath(sys.executable)
+    argv = [interpreter, "-I", "-S", "-c", _BOOT.format(paths=_import_paths())]
     try:
-        intermediate = os.posix_spawn(sys.executable, argv, env)
+        intermediate = os.posix_spawn(interpreter, argv, env)
     finally:
         child_sock.close()
     channel = Channel(parent_sock)
     try:
-        if adopt:  # here, not earlier: it overlaps the child's exec
-            from libcontainer import foreground
-            foreground.become_subreaper()
         channel.send_bytes(bootstrap)
         if on_stage1:
             on_stage1(expect(channel, "stage1")["pid"])

@@ -19,7 +19,7 @@ def run(store, container_id, bundle, *, detach=False, pid_file=None,
     masters = []
     container = None
     try:
-        container = create(store, container_id, bundle, adopt=True,
+        container = create(store, container_id, bundle,
                            on_console=None if console_socket else masters.append, **options)
         forwarder.set_target(container.pid)
         start(container)

@@ -54,7 +54,7 @@ def run_exec(args, store):
     forwarder.install()
     masters = []
     try:
-        pid = exec_process(container, process, adopt=True,
+        pid = exec_process(container, process,
                            on_console=None if args.console_socket else masters.append, **options)
         if args.pid_file:
             write_pid_file(args.pid_file, pid)

@@ -1,15 +1,17 @@
 """The container init, child side: runs in the interpreter the parent spawned,
 after _nsexec's constructor has put it in the container's namespaces.
 
-Everything it will ever need is imported here, at the top: after pivot_root the
-host's Python files are gone.
+Everything it will ever need is imported here, at the top, or (the pty
+code, only for process.terminal) as soon as the config is known: after
+pivot_root, or after joining the container's mount namespace, the host's
+Python files are gone.
 """
 import _socket
 import os
 
 from libcontainer import errors, syscalls
 from libcontainer.channel import Channel
-from libcontainer.init import console, process, rootfs
+from libcontainer.init import process, rootfs
 
 
 def main():
@@ -19,6 +21,8 @@ def main():
     try:
         config = channel.recv()
         if config is not None:
+            if (config.get("process") or config["spec"]["process"]).get("terminal"):
+                from libcontainer.init import console  # noqa: F401  (see the docstring)
             run = _run_exec if config["kind"] == "exec" else _run_init
             run(channel, config)
     except errors.PyruncError as exc:
@@ -108,6 +112,7 @@ def _console(channel, proc, ptmx, rootfd=None):
     """With process.terminal, a pty whose master goes to the parent."""
     if not proc.get("terminal"):
         return None
+    from libcontainer.init import console  # imported already: see main()
     pty = console.open_pty(ptmx, rootfd)
     pty.set_size(proc.get("consoleSize"))
     channel.send({"type": "console"}, fds=[pty.master])

@@ -1,4 +1,6 @@
 """The documented Python API drives a real container without the CLI."""
+import os
+
 from libcontainer import api
 
 
@@ -10,8 +12,8 @@ def test_create_start_state_kill_delete(make_bundle, tmp_path):
         assert api.state(store, b.id)["status"] == "created"
         api.start(container)
         assert api.state(store, b.id)["status"] == "running"
-        pid = api.exec_process(container, api.process_spec(container, ["true"]))
-        assert pid > 0
+        pid = api.exec_process(container, api.process_spec(container, ["sh", "-c", "exit 3"]))
+        assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 3
         api.kill(container, 9)
     finally:
         api.delete(container, force=True)
