@@ -75,8 +75,10 @@ class _Creation:
             "kind": "init", "spec": self.spec, "bundle": self.bundle, "fifo": fifo,
             "rootfs": rootfs, "userns": self._in_userns(), "preserveFds": preserve_fds,
             "cgroupns": namespaces.has_new(namespace_list, "cgroup"),
+            "hooks": bool(self.spec.get("hooks")),
         })
-        launcher.serve(self.launched.channel, console_socket, on_console)
+        launcher.serve(self.launched.channel, console_socket, on_console,
+                       handlers={"hooks": self._runtime_hooks})
         record = self._record(rootfs)
         self.store.save(self.id, record)
         if pid_file:
@@ -94,6 +96,18 @@ class _Creation:
 
     def _in_userns(self):
         return any(ns["type"] == "user" for ns in self.linux.get("namespaces", []))
+
+    def _runtime_hooks(self, _message):
+        """The init has built the container's root and waits before pivoting:
+        prestart and createRuntime hooks now; it runs createContainer next."""
+        from libcontainer import hooks
+        pid = self.launched.pid
+        creating = hooks.state_json(self.spec, self.id, "creating", pid, self.bundle)
+        hooks.run(self.spec, "prestart", creating)
+        hooks.run(self.spec, "createRuntime", creating)
+        self.launched.channel.send({
+            "type": "continue", "state": creating,
+            "startState": hooks.state_json(self.spec, self.id, "created", pid, self.bundle)})
 
     def _write_id_maps(self, pid):
         launcher.write_id_maps(pid, self.linux.get("uidMappings", []),

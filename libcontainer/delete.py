@@ -24,6 +24,10 @@ def delete(container, force=False):
         if cgroup:
             cgroup.destroy()
         container.store.remove(container.id)
+    if container.spec.get("hooks"):
+        from libcontainer import hooks
+        hooks.run(container.spec, "poststop", hooks.state_json(
+            container.spec, container.id, "stopped", 0, container.record["bundle"]))
 
 
 def _reap_if_ours(pid):

@@ -116,11 +116,12 @@ def send_config(channel, message):
         pass
 
 
-def serve(channel, console_socket=None, on_console=None, until="ready"):
+def serve(channel, console_socket=None, on_console=None, until="ready", handlers=None):
     """Answer the child's messages until one of type `until` arrives (None:
     until the channel closes, which is how an exec'd child says it exec'd,
     since the channel is close-on-exec). A pty master goes to on_console(fd),
-    which keeps it, or else to the --console-socket."""
+    which keeps it, or else to the --console-socket; other messages go to
+    handlers[type](message)."""
     while True:
         message = channel.recv()
         if message is None:
@@ -132,7 +133,9 @@ def serve(channel, console_socket=None, on_console=None, until="ready"):
             raise errors.PyruncError(message["msg"])
         if kind == until:
             return
-        if kind == "console":
+        if handlers and kind in handlers:
+            handlers[kind](message)
+        elif kind == "console":
             fd = channel.take_fd()
             if on_console:
                 on_console(fd)

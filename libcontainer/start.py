@@ -12,6 +12,10 @@ def start(container):
             raise errors.InvalidState(
                 f"container {container.id} is {status}: only a created container can be started")
         _release_init(container)
+    if container.spec.get("hooks"):
+        from libcontainer import hooks
+        hooks.run(container.spec, "poststart", hooks.state_json(
+            container.spec, container.id, "running", container.pid, container.record["bundle"]))
 
 
 def _release_init(container):

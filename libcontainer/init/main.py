@@ -21,8 +21,7 @@ def main():
     try:
         config = channel.recv()
         if config is not None:
-            if (config.get("process") or config["spec"]["process"]).get("terminal"):
-                from libcontainer.init import console  # noqa: F401  (see the docstring)
+            _import_what_config_needs(config)
             run = _run_exec if config["kind"] == "exec" else _run_init
             run(channel, config)
     except errors.PyruncError as exc:
@@ -32,6 +31,20 @@ def main():
     except Exception as exc:  # a bug: still say something rather than vanish
         _report(channel, f"container init: {type(exc).__name__}: {exc}")
     os._exit(1)
+
+
+def _import_what_config_needs(config):
+    """Modules only some configs need, imported while the host's files are
+    still in reach (see the module docstring)."""
+    wanted = []
+    if (config.get("process") or config["spec"]["process"]).get("terminal"):
+        wanted.append("libcontainer.init.console")
+    if config.get("hooks"):
+        wanted.append("libcontainer.hooks")
+    if wanted:
+        import importlib
+        for name in wanted:
+            importlib.import_module(name)
 
 
 def _report(channel, message):
@@ -59,14 +72,15 @@ def _run_init(channel, config):
         # which becomes the namespace's root.
         syscalls.unshare(syscalls.CLONE_NEWCGROUP)
     rootfd = rootfs.prepare(spec, config["rootfs"], config["bundle"], config["userns"])
+    rootfs.set_hostnames(spec)  # before the hooks: part of the environment they see
     pty = _console(channel, proc, "/dev/pts/ptmx", rootfd)
     if pty:
         pty.bind_console(rootfd)
+    hook_states = _creation_hooks(channel, spec) if config.get("hooks") else None
     # The fifo lives in the state dir, out of reach after the pivot: hold it.
     fifo = os.open(config["fifo"], os.O_PATH | os.O_CLOEXEC)
     os.close(rootfd)
     rootfs.pivot(config["rootfs"], linux.get("rootfsPropagation"))
-    rootfs.set_hostnames(spec)
     rootfs.apply_sysctl(linux.get("sysctl"))
     rootfs.finish(spec)
     if pty:
@@ -79,8 +93,23 @@ def _run_init(channel, config):
             f"process.user: uid {os.getuid()} cannot write the exec fifo {config['fifo']}")
     channel.send({"type": "ready"})
     _wait_for_start(fifo)
+    if hook_states:
+        from libcontainer import hooks
+        hooks.run(spec, "startContainer", hook_states["startState"])
     process.close_extra_fds(2 + config.get("preserveFds", 0))
     process.execute(exe, proc["args"], env)
+
+
+def _creation_hooks(channel, spec):
+    """Let the parent run prestart/createRuntime, then run createContainer
+    here, in the container's namespaces, before pivot_root."""
+    from libcontainer import hooks
+    channel.send({"type": "hooks"})
+    reply = channel.recv()
+    if reply is None or reply.get("type") != "continue":
+        raise errors.PyruncError("pyrunc stopped while the runtime hooks ran")
+    hooks.run(spec, "createContainer", reply["state"])
+    return reply
 
 
 def _become_namespace_root():

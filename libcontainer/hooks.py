@@ -1,0 +1,65 @@
+"""OCI hooks (config.md "POSIX-platform Hooks"): programs run at points of
+the lifecycle with the container's state JSON on their stdin.
+
+    prestart, createRuntime  create, runtime namespace, before pivot_root (parent)
+    createContainer          create, container namespaces, before pivot_root (init)
+    startContainer           start, in the container, before process.args (init)
+    poststart                start, runtime namespace, once the process runs (parent)
+    poststop                 delete, runtime namespace, once all is gone (parent)
+
+A failing hook of the first four fails the operation; of the last two it is
+only reported (runtime.md "Lifecycle"). subprocess and json are imported
+only here, and this module only when a config has hooks.
+"""
+import json
+import subprocess
+import sys
+
+from libcontainer import errors
+
+FATAL = ("prestart", "createRuntime", "createContainer", "startContainer")
+
+
+def has(spec, *kinds):
+    hooks = spec.get("hooks") or {}
+    return any(hooks.get(kind) for kind in kinds)
+
+
+def state_json(spec, container_id, status, pid, bundle):
+    """The state a hook reads on stdin (runtime.md "State")."""
+    return json.dumps({
+        "ociVersion": spec.get("ociVersion", "1.2.0"), "id": container_id, "status": status,
+        "pid": pid, "bundle": bundle, "annotations": spec.get("annotations", {}),
+    })
+
+
+def run(spec, kind, state):
+    """Run every hook of `kind` in order; see the module docstring for failures."""
+    for index, hook in enumerate((spec.get("hooks") or {}).get(kind, [])):
+        problem = _run_one(hook, state)
+        if problem is None:
+            continue
+        message = f"hooks.{kind}[{index}] {hook['path']}: {problem}"
+        if kind in FATAL:
+            raise errors.PyruncError(message)
+        print(f"pyrunc: warning: {message}", file=sys.stderr)
+
+
+def _run_one(hook, state):
+    """None if the hook succeeded, else what went wrong, in a few words."""
+    env = dict(item.partition("=")[::2] for item in hook.get("env", []))
+    try:
+        result = subprocess.run(hook.get("args") or [hook["path"]], executable=hook["path"],
+                                input=state.encode(), env=env, capture_output=True,
+                                timeout=hook.get("timeout"), cwd="/")
+    except subprocess.TimeoutExpired:
+        return f"timed out after {hook['timeout']} s"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    if result.returncode == 0:
+        return None
+    said = result.stderr.decode(errors="replace").strip().splitlines()
+    how = (f"killed by signal {-result.returncode}" if result.returncode < 0
+           else f"exit status {result.returncode}")
+    return how + (f": {said[-1]}" if said else "")
+
