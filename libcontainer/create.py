@@ -1,10 +1,11 @@
 """create: a container whose init is set up and waits for `start` (runtime.md)."""
 import os
 import _signal as signal  # the C module: signal.py would import enum (~5 ms)
+import sys
 import time
 
 from libcontainer import cgroups, errors, launcher, namespaces, state as statestore
-from libcontainer.config import loader
+from libcontainer.config import loader, unsupported
 from libcontainer.container import Container
 
 
@@ -19,6 +20,9 @@ def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
     spec = loader.load_bundle(bundle)
     _check_terminal(spec, console_socket, on_console)
     _check_namespaces(spec)
+    ignored = unsupported.not_applied(spec)
+    if ignored:
+        print(f"pyrunc: warning: not applied yet: {', '.join(ignored)}", file=sys.stderr)
     store.make_dir(container_id)
     creation = _Creation(store, container_id, bundle, spec)
     try:

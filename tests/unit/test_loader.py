@@ -85,3 +85,15 @@ def test_a_cached_config_loads_without_importing_jsonschema_or_json(bundle):
     out = subprocess.run([sys.executable, "-c", code, str(bundle)], env=env,
                          capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False", "False"]
+
+
+def test_fields_not_applied_yet_are_named():
+    from libcontainer.config.unsupported import not_applied
+    spec = default_spec()
+    assert not_applied(spec) == []  # runc's default deny-all device rule is fine
+    spec["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ERRNO"}
+    spec["process"]["apparmorProfile"] = "docker-default"
+    spec["linux"]["resources"]["devices"].append({"allow": True, "type": "c", "major": 1,
+                                                  "minor": 3, "access": "rwm"})
+    assert not_applied(spec) == ["linux.seccomp", "process.apparmorProfile",
+                                 "linux.resources.devices"]
