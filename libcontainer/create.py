@@ -127,7 +127,7 @@ class _Creation:
 
     def undo(self):
         if self.launched:
-            launcher.kill_quietly(self.launched.pid)
+            launcher.kill_and_reap(self.launched.pid)
             self.launched.channel.close()
         if self.cgroup:
             try:

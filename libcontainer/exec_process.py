@@ -49,7 +49,7 @@ def exec_process(container, process, *, console_socket=None, on_console=None,
                                        "preserveFds": preserve_fds})
         launcher.serve(channel, console_socket, on_console, until=None)
     except BaseException:
-        launcher.kill_quietly(launched.pid)
+        launcher.kill_and_reap(launched.pid)
         raise
     finally:
         channel.close()

@@ -84,7 +84,7 @@ def spawn(bootstrap_lines, on_stage1=None, on_child=None):
         if on_child:
             on_child(pid)
     except BaseException:
-        kill_quietly(pid)
+        kill_and_reap(pid)
         channel.close()
         raise
     return Launched(pid, channel)
@@ -144,11 +144,14 @@ def serve(channel, console_socket=None, on_console=None, until="ready", handlers
                 os.close(fd)
 
 
-def kill_quietly(pid):
+def kill_and_reap(pid):
+    """SIGKILL a child the launcher made (it is ours: CLONE_PARENT) and
+    collect it, so a failed create or exec leaves no process, not even a zombie."""
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+    _reap(pid)
 
 
 def inherited_fds(preserve_fds):
