@@ -10,9 +10,10 @@ from libcontainer.container import Container
 
 
 def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
-           on_console=None, preserve_fds=0):
+           on_console=None, preserve_fds=0, systemd_cgroup=False):
     """Create the container; on_console(fd) takes the pty master (run -t).
-    The init is the caller's child: run waits for it.
+    The init is the caller's child: run waits for it. systemd_cgroup: the
+    cgroupsPath is systemd's slice:prefix:name (runc's --systemd-cgroup).
 
     On any failure nothing is left behind: no state dir, cgroup or process."""
     statestore.check_id(container_id)
@@ -24,7 +25,7 @@ def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
     if ignored:
         print(f"pyrunc: warning: not applied yet: {', '.join(ignored)}", file=sys.stderr)
     store.make_dir(container_id)
-    creation = _Creation(store, container_id, bundle, spec)
+    creation = _Creation(store, container_id, bundle, spec, systemd_cgroup)
     try:
         return creation.run(pid_file, console_socket, on_console, preserve_fds)
     except BaseException:
@@ -55,8 +56,9 @@ def now_rfc3339():
 
 
 class _Creation:
-    def __init__(self, store, container_id, bundle, spec):
+    def __init__(self, store, container_id, bundle, spec, systemd_cgroup):
         self.store, self.id, self.bundle, self.spec = store, container_id, bundle, spec
+        self.systemd_cgroup = systemd_cgroup
         self.linux = spec.get("linux", {})
         self.cgroup = None
         self.launched = None
@@ -93,7 +95,8 @@ class _Creation:
     def _join_cgroup(self, pid):
         """Make the cgroup, set its limits and move the init in: run while the
         init's interpreter starts (see launcher.spawn), before any of its code."""
-        self.cgroup = cgroups.manager_for(self.linux.get("cgroupsPath"), self.id)
+        self.cgroup = cgroups.manager_for(self.linux.get("cgroupsPath"), self.id,
+                                          systemd=self.systemd_cgroup)
         self.cgroup.create()
         self.cgroup.apply(self.linux.get("resources") or {})
         self.cgroup.add_pid(pid)

@@ -4,10 +4,10 @@ from libcontainer.start import start
 
 
 def run(store, container_id, bundle, *, detach=False, pid_file=None,
-        console_socket=None, preserve_fds=0):
+        console_socket=None, preserve_fds=0, systemd_cgroup=False):
     """Returns the container's exit status (0 when detached)."""
     options = dict(pid_file=pid_file, console_socket=console_socket,
-                   preserve_fds=preserve_fds)
+                   preserve_fds=preserve_fds, systemd_cgroup=systemd_cgroup)
     if detach:
         start(create(store, container_id, bundle, **options))
         return 0

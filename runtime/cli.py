@@ -55,7 +55,7 @@ GLOBAL_FLAGS = [
     Flag(["--log"], "str", "also write errors (and --debug lines) to FILE", metavar="FILE"),
     Flag(["--log-format"], "str", "text or json", default="text", choices=("text", "json")),
     Flag(["--debug"], help="tracebacks and debug output"),
-    Flag(["--systemd-cgroup"], help="accepted; cgroupsPath is used as a cgroupfs path"),
+    Flag(["--systemd-cgroup"], help="cgroupsPath is systemd's slice:prefix:name"),
     Flag(["--criu"], "str", "accepted for runc compatibility", metavar="PATH"),
     Flag(["--rootless"], "str", "accepted for runc compatibility", metavar="VALUE"),
 ]

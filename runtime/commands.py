@@ -10,7 +10,8 @@ from libcontainer.container import Container
 def cmd_create(args, store):
     from libcontainer.create import create
     create(store, args.container_id, args.bundle, pid_file=args.pid_file,
-           console_socket=args.console_socket, preserve_fds=args.preserve_fds)
+           console_socket=args.console_socket, preserve_fds=args.preserve_fds,
+           systemd_cgroup=args.systemd_cgroup)
     return 0
 
 
@@ -18,7 +19,7 @@ def cmd_run(args, store):
     from libcontainer.run import run
     return run(store, args.container_id, args.bundle, detach=args.detach,
                pid_file=args.pid_file, console_socket=args.console_socket,
-               preserve_fds=args.preserve_fds)
+               preserve_fds=args.preserve_fds, systemd_cgroup=args.systemd_cgroup)
 
 
 def cmd_start(args, store):

@@ -22,7 +22,7 @@ __all__ = ["manager_for", "manager_from_state"]
 
 
 def manager_for(cgroups_path, container_id: str, mountinfo: str = None,
-                proc_self_cgroup: str = None, fs=None):
+                proc_self_cgroup: str = None, fs=None, systemd: bool = False):
     """The Manager for a container's linux.cgroupsPath (None/"" = default).
 
     mountinfo and proc_self_cgroup replace /proc/self/{mountinfo,cgroup} and fs
@@ -31,7 +31,7 @@ def manager_for(cgroups_path, container_id: str, mountinfo: str = None,
     if mountinfo is None:
         mountinfo = _mountinfo.read_self()
     version, hierarchies = _mountinfo.detect(mountinfo)
-    path, owned_depth = _paths.requested_path(cgroups_path, container_id)
+    path, owned_depth = _paths.requested_path(cgroups_path, container_id, systemd)
     own = {}
     if not path.startswith("/"):
         own = _paths.parse_proc_cgroup(

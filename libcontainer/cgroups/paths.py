@@ -36,12 +36,33 @@ def clean(path: str) -> str:
     return posixpath.normpath("/" + path.lstrip("/"))
 
 
-def requested_path(cgroups_path, container_id: str):
+def systemd_path(cgroups_path, container_id: str) -> str:
+    """--systemd-cgroup's "slice:prefix:name" as the cgroupfs path systemd
+    would give it: "machine.slice:libpod:abc" -> "/machine.slice/libpod-abc.scope",
+    a nested slice "a-b.slice" -> "/a.slice/a-b.slice". pyrunc makes the
+    directories itself (no D-Bus), where a systemd-managed host expects them."""
+    parts = (cgroups_path or f"system.slice:pyrunc:{container_id}").split(":")
+    if len(parts) != 3:
+        raise PyruncError(f"linux.cgroupsPath: {cgroups_path!r} is not slice:prefix:name "
+                          "(needed with --systemd-cgroup)")
+    slice_name, prefix, name = parts
+    slice_name = slice_name or "system.slice"
+    if not slice_name.endswith(".slice") or "/" in slice_name + prefix + name:
+        raise PyruncError(f"linux.cgroupsPath: {cgroups_path!r}: bad systemd slice or name")
+    words = slice_name[:-len(".slice")].split("-")
+    levels = ["-".join(words[:i]) + ".slice" for i in range(1, len(words) + 1)]
+    unit = name if name.endswith(".slice") else f"{prefix}-{name}.scope" if prefix else f"{name}.scope"
+    return "/" + "/".join(levels + [unit])
+
+
+def requested_path(cgroups_path, container_id: str, systemd: bool = False):
     """-> (path, owned_parent_depth).
 
     owned_parent_depth counts the ancestors pyrunc made up itself (the default
-    "/pyrunc"), which destroy may remove once they are empty.
+    "pyrunc/"), which destroy may remove once they are empty.
     """
+    if systemd:
+        return systemd_path(cgroups_path, container_id), 0
     if not cgroups_path:
         if not container_id or "/" in container_id or container_id in (".", ".."):
             raise PyruncError(f"cannot derive a cgroup path from container id {container_id!r}")

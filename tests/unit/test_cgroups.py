@@ -639,3 +639,23 @@ def test_kill_all_ignores_vanished_pids(v1, monkeypatch):
 
 def test_managers_are_the_exported_types(v1, v2):
     assert isinstance(v1, V1Manager) and isinstance(v2, V2Manager)
+
+
+@pytest.mark.parametrize("given, path", [
+    ("machine.slice:libpod:abc", "/machine.slice/libpod-abc.scope"),
+    ("system.slice:docker:x1", "/system.slice/docker-x1.scope"),
+    ("a-b-c.slice:p:n", "/a.slice/a-b.slice/a-b-c.slice/p-n.scope"),
+    (":pyrunc:c1", "/system.slice/pyrunc-c1.scope"),
+    ("user.slice::c1", "/user.slice/c1.scope"),
+    (None, "/system.slice/pyrunc-c9.scope"),
+])
+def test_systemd_cgroups_path(given, path):
+    from libcontainer.cgroups.paths import requested_path
+    assert requested_path(given, "c9", systemd=True) == (path, 0)
+
+
+@pytest.mark.parametrize("given", ["/plain/path", "a:b", "notaslice:p:n", "x.slice:p/q:n"])
+def test_bad_systemd_cgroups_path(given):
+    from libcontainer.cgroups.paths import requested_path
+    with pytest.raises(PyruncError, match="linux.cgroupsPath"):
+        requested_path(given, "c9", systemd=True)
