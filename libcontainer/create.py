@@ -73,16 +73,22 @@ class _Creation:
         namespace_list = self.linux.get("namespaces", [])
         new_userns = namespaces.has_new(namespace_list, "user")
         self.launched = launcher.spawn(
-            namespaces.bootstrap_for_create(namespace_list),
-            on_stage1=self._write_id_maps if new_userns else None,
-            on_child=self._join_cgroup)
+            namespaces.bootstrap_for_create(namespace_list), on_spawned=self._make_cgroup,
+            on_stage1=self._write_id_maps if new_userns else None)
         rootfs = os.path.realpath(os.path.join(self.bundle, self.spec["root"]["path"]))
-        launcher.send_config(self.launched.channel, {
+        channel = self.launched.channel
+        launcher.send_config(channel, {
             "kind": "init", "spec": self.spec, "bundle": self.bundle, "fifo": fifo,
             "rootfs": rootfs, "userns": self._in_userns(), "preserveFds": preserve_fds,
             "cgroupns": namespaces.has_new(namespace_list, "cgroup"),
             "hooks": bool(self.spec.get("hooks")),
         })
+        # Moving a process between cgroups can wait for an RCU grace period
+        # (~10-20 ms on v1): the init builds the container's root meanwhile,
+        # and waits for this message before anything that needs the cgroup
+        # (a cgroup namespace or mount, hooks, running the process).
+        self.cgroup.add_pid(self.launched.pid)
+        launcher.send_config(channel, {"type": "cgroup-joined"})
         launcher.serve(self.launched.channel, console_socket, on_console,
                        handlers={"hooks": self._runtime_hooks})
         record = self._record(rootfs)
@@ -92,14 +98,13 @@ class _Creation:
         self.launched.channel.close()
         return Container(self.store, record)
 
-    def _join_cgroup(self, pid):
-        """Make the cgroup, set its limits and move the init in: run while the
-        init's interpreter starts (see launcher.spawn), before any of its code."""
+    def _make_cgroup(self):
+        """The container's cgroup with its limits: made while the init's
+        interpreter loads (see launcher.spawn)."""
         self.cgroup = cgroups.manager_for(self.linux.get("cgroupsPath"), self.id,
                                           systemd=self.systemd_cgroup)
         self.cgroup.create()
         self.cgroup.apply(self.linux.get("resources") or {})
-        self.cgroup.add_pid(pid)
 
     def _in_userns(self):
         return any(ns["type"] == "user" for ns in self.linux.get("namespaces", []))

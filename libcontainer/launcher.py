@@ -44,17 +44,16 @@ def _cffi_backend_dir():
     raise errors.PyruncError("cffi is not installed (its _cffi_backend module is missing)")
 
 
-def spawn(bootstrap_lines, on_stage1=None, on_child=None):
+def spawn(bootstrap_lines, on_spawned=None, on_stage1=None, on_child=None):
     """Start the child: the constructor gets `bootstrap_lines`. The final
     process it makes is our child (CLONE_PARENT), so we can wait for it.
 
-    on_stage1(pid) runs while the constructor waits, before it unshares
-    anything but the user namespace (id maps). on_child(pid) runs once the
-    final process exists, while its interpreter starts: moving a process
-    between cgroups can wait for an RCU grace period (~15 ms on v1), and
-    this way that wait overlaps the interpreter's start-up instead of adding
-    to it. The child reads its first message only after on_child returns, so
-    nothing of the container runs before it is in its cgroup."""
+    Callbacks, each overlapping work of the child's: on_spawned() right
+    after the interpreter is started (it loads meanwhile); on_stage1(pid)
+    while the constructor waits, before it unshares anything but the user
+    namespace (id maps); on_child(pid) once the final process exists, while
+    its interpreter starts. If one fails, the child is taken down and
+    collected before the error is raised."""
     bootstrap = _frame(bootstrap_lines + (["sync"] if on_stage1 else []))
     parent_sock, child_sock = socketpair()
     child_fd = child_sock.fileno()
@@ -71,23 +70,33 @@ def spawn(bootstrap_lines, on_stage1=None, on_child=None):
     channel = Channel(parent_sock)
     try:
         channel.send_bytes(bootstrap)
+        failure = _call(on_spawned)
         if on_stage1:
-            on_stage1(expect(channel, "stage1")["pid"])
-            channel.send_bytes(b"g")
+            stage1_pid = expect(channel, "stage1")["pid"]
+            failure = failure or _call(on_stage1, stage1_pid)
+            channel.send_bytes(b"g")  # even after a failure: so that it goes on to exit
         pid = expect(channel, "child")["pid"]
     except BaseException:
-        _reap(intermediate)
+        kill_and_reap(intermediate)
         channel.close()
         raise
     _reap(intermediate)
-    try:
-        if on_child:
-            on_child(pid)
-    except BaseException:
+    failure = failure or _call(on_child, pid)
+    if failure is not None:
         kill_and_reap(pid)
         channel.close()
-        raise
+        raise failure
     return Launched(pid, channel)
+
+
+def _call(callback, *args):
+    """Run an optional callback; its exception is returned, not raised."""
+    try:
+        if callback:
+            callback(*args)
+    except BaseException as exc:
+        return exc
+    return None
 
 
 def _frame(lines):

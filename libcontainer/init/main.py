@@ -67,12 +67,15 @@ def _run_init(channel, config):
     _join_deferred_mount_namespace()
     if config["userns"]:
         _become_namespace_root()
+    joined = _CgroupJoined(channel)
     if config.get("cgroupns"):
-        # Only now: the parent has moved us into the container's cgroup,
-        # which becomes the namespace's root.
+        # Only once in the container's cgroup: it becomes the namespace's root.
+        joined.wait()
         syscalls.unshare(syscalls.CLONE_NEWCGROUP)
-    rootfd = rootfs.prepare(spec, config["rootfs"], config["bundle"], config["userns"])
+    rootfd = rootfs.prepare(spec, config["rootfs"], config["bundle"], config["userns"],
+                            before_cgroup_mount=joined.wait)
     rootfs.set_hostnames(spec)  # before the hooks: part of the environment they see
+    joined.wait()
     pty = _console(channel, proc, "/dev/pts/ptmx", rootfd)
     if pty:
         pty.bind_console(rootfd)
@@ -98,6 +101,20 @@ def _run_init(channel, config):
         hooks.run(spec, "startContainer", hook_states["startState"])
     process.close_extra_fds(2 + config.get("preserveFds", 0))
     process.execute(exe, proc["args"], env)
+
+
+class _CgroupJoined:
+    """The parent's word that we are in the container's cgroup (see create.py)."""
+
+    def __init__(self, channel):
+        self.channel, self.done = channel, False
+
+    def wait(self):
+        if not self.done:
+            message = self.channel.recv()
+            if message is None or message.get("type") != "cgroup-joined":
+                raise errors.PyruncError("pyrunc stopped before the init joined its cgroup")
+            self.done = True
 
 
 def _creation_hooks(channel, spec):
