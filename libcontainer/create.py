@@ -43,8 +43,6 @@ def _check_terminal(spec, console_socket, on_console):
 
 
 def _check_namespaces(spec):
-    if "process" not in spec:
-        raise errors.ConfigError("process: is required to create a container")
     kinds = {ns["type"] for ns in spec.get("linux", {}).get("namespaces", [])}
     if "mount" not in kinds:
         raise errors.ConfigError("linux.namespaces: a mount namespace is required")
@@ -65,8 +63,9 @@ class _Creation:
 
     def run(self, pid_file, console_socket, on_console, preserve_fds):
         preserve_fds, extra_env = launcher.inherited_fds(preserve_fds)
-        process = self.spec["process"]
-        process["env"] = process.get("env", []) + extra_env
+        process = self.spec.get("process")
+        if process is not None:
+            process["env"] = process.get("env", []) + extra_env
         fifo = self.store.path(self.id, statestore.FIFO_NAME)
         os.mkfifo(fifo)
         os.chmod(fifo, 0o622)  # the init writes it, maybe as a non-root user

@@ -11,6 +11,9 @@ def start(container):
         if status != "created":
             raise errors.InvalidState(
                 f"container {container.id} is {status}: only a created container can be started")
+        if not container.spec.get("process"):
+            raise errors.InvalidState(
+                f"container {container.id} has no process to start (its config has none)")
         _release_init(container)
     if container.spec.get("hooks"):
         from libcontainer import hooks

@@ -99,6 +99,48 @@ def scalar(section, key, controller, file, fmt, zero_is_unset=True) -> Rule:
 
 # --- v1 ------------------------------------------------------------------------
 
+def oom_control(field, value) -> str:
+    if not isinstance(value, bool):
+        raise PyruncError(f"{field}: expected true or false, got {value!r}")
+    return "1" if value else "0"
+
+
+# What every container needs whatever its rules say (runc allows the same):
+# mknod of anything, and the devices the runtime itself puts in /dev.
+DEFAULT_DEVICE_RULES = [
+    {"allow": True, "type": "c", "access": "m"}, {"allow": True, "type": "b", "access": "m"},
+    {"allow": True, "type": "c", "major": 1, "minor": 3, "access": "rwm"},    # null
+    {"allow": True, "type": "c", "major": 1, "minor": 5, "access": "rwm"},    # zero
+    {"allow": True, "type": "c", "major": 1, "minor": 7, "access": "rwm"},    # full
+    {"allow": True, "type": "c", "major": 1, "minor": 8, "access": "rwm"},    # random
+    {"allow": True, "type": "c", "major": 1, "minor": 9, "access": "rwm"},    # urandom
+    {"allow": True, "type": "c", "major": 5, "minor": 0, "access": "rwm"},    # tty
+    {"allow": True, "type": "c", "major": 5, "minor": 1, "access": "rwm"},    # console
+    {"allow": True, "type": "c", "major": 5, "minor": 2, "access": "rwm"},    # ptmx
+    {"allow": True, "type": "c", "major": 136, "access": "rwm"},              # pts/*
+]
+
+
+def v1_devices(resources) -> list:
+    """linux.resources.devices, in order (later rules win), then the defaults:
+    devices.allow / devices.deny lines "TYPE MAJOR:MINOR ACCESS"."""
+    rules = resources.get("devices") or []
+    if not rules:
+        return []
+    writes = []
+    for index, rule in enumerate(list(rules) + DEFAULT_DEVICE_RULES):
+        field = (f"{FIELD_PREFIX}.devices[{index}]" if index < len(rules)
+                 else f"{FIELD_PREFIX}.devices (pyrunc's defaults)")
+        line = (f"{rule.get('type') or 'a'} {_device_number(field, rule.get('major'))}:"
+                f"{_device_number(field, rule.get('minor'))} {rule.get('access') or 'rwm'}")
+        writes.append(Write(field, "devices.allow" if rule.get("allow") else "devices.deny", line))
+    return writes
+
+
+def _device_number(field, number) -> str:
+    return "*" if number is None or number == -1 else str(require_int(field, number))
+
+
 def reject_unified_v1(resources) -> list:
     if resources.get("unified"):
         raise PyruncError(f"{FIELD_PREFIX}.unified: needs cgroup v2, this host runs cgroup v1")
@@ -111,6 +153,8 @@ V1_RULES = (
     scalar("memory", "swap", "memory", "memory.memsw.limit_in_bytes", as_int),
     scalar("memory", "swappiness", "memory", "memory.swappiness", swappiness,
            zero_is_unset=False),
+    scalar("memory", "kernelTCP", "memory", "memory.kmem.tcp.limit_in_bytes", as_int),
+    scalar("memory", "disableOOMKiller", "memory", "memory.oom_control", oom_control),
     scalar("cpu", "shares", "cpu", "cpu.shares", as_int),
     # period before quota: a quota is checked against the period in force.
     scalar("cpu", "period", "cpu", "cpu.cfs_period_us", as_int),
@@ -118,6 +162,7 @@ V1_RULES = (
     scalar("cpu", "cpus", "cpuset", "cpuset.cpus", as_text),
     scalar("cpu", "mems", "cpuset", "cpuset.mems", as_text),
     scalar("pids", "limit", "pids", "pids.max", pids_max, zero_is_unset=False),
+    Rule("devices", v1_devices),
     Rule("", reject_unified_v1),
 )
 

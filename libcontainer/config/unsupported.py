@@ -4,6 +4,7 @@ They are valid OCI config, so refusing them would break engines that always
 send them (podman sends a seccomp profile); running without them silently
 would hide a weaker container. create prints one warning line naming them.
 """
+import os
 
 _FIELDS = (
     ("linux", "seccomp"), ("linux", "intelRdt"), ("linux", "personality"),
@@ -11,16 +12,32 @@ _FIELDS = (
     ("process", "apparmorProfile"), ("process", "selinuxLabel"),
     ("process", "ioPriority"), ("process", "scheduler"), ("process", "execCPUAffinity"),
 )
-# The device cgroup rule every runc-style config carries: deny all. Anything
-# beyond it is an allow-list pyrunc would not enforce.
+_RESOURCES = ("blockIO", "hugepageLimits", "network", "rdma")
+_CPU = ("realtimeRuntime", "realtimePeriod", "burst", "idle")
+# Applied on cgroup v1 only (v2 has no such files, or wants eBPF for devices).
+_V1_ONLY_MEMORY = ("kernelTCP", "disableOOMKiller")
+# The device rule every runc-style config carries: deny all. It needs no
+# enforcement beyond what the runtime's own /dev gives.
 _DENY_ALL = [{"allow": False, "access": "rwm"}]
 
 
 def not_applied(spec):
-    """Dotted paths of the fields present in spec that pyrunc ignores."""
+    """Dotted paths of the fields present in spec that pyrunc ignores here."""
     found = [f"{section}.{name}" for section, name in _FIELDS
              if (spec.get(section) or {}).get(name)]
-    rules = ((spec.get("linux") or {}).get("resources") or {}).get("devices")
-    if rules and rules != _DENY_ALL:
-        found.append("linux.resources.devices")
+    resources = (spec.get("linux") or {}).get("resources") or {}
+    memory, cpu = resources.get("memory") or {}, resources.get("cpu") or {}
+    prefix = "linux.resources"
+    found += [f"{prefix}.{name}" for name in _RESOURCES if resources.get(name)]
+    found += [f"{prefix}.cpu.{name}" for name in _CPU if cpu.get(name)]
+    if memory.get("kernel"):
+        found.append(f"{prefix}.memory.kernel")  # deprecated; newer kernels ignore it
+    if _pure_cgroup_v2():
+        found += [f"{prefix}.memory.{name}" for name in _V1_ONLY_MEMORY if memory.get(name)]
+        if resources.get("devices") and resources["devices"] != _DENY_ALL:
+            found.append(f"{prefix}.devices")
     return found
+
+
+def _pure_cgroup_v2():
+    return os.path.exists("/sys/fs/cgroup/cgroup.controllers")

@@ -37,7 +37,8 @@ def _import_what_config_needs(config):
     """Modules only some configs need, imported while the host's files are
     still in reach (see the module docstring)."""
     wanted = []
-    if (config.get("process") or config["spec"]["process"]).get("terminal"):
+    proc = config.get("process") or config["spec"].get("process") or {}
+    if proc.get("terminal"):
         wanted.append("libcontainer.init.console")
     if config.get("hooks"):
         wanted.append("libcontainer.hooks")
@@ -62,7 +63,10 @@ def _join_deferred_mount_namespace():
 
 
 def _run_init(channel, config):
-    spec, proc = config["spec"], config["spec"]["process"]
+    """Build the container and wait for `start`. A config without `process`
+    is allowed (the spec makes it optional): that init only waits, since
+    start refuses it, until delete ends it."""
+    spec, proc = config["spec"], config["spec"].get("process") or {}
     linux = spec.get("linux", {})
     _join_deferred_mount_namespace()
     if config["userns"]:
@@ -90,12 +94,14 @@ def _run_init(channel, config):
         pty.become_controlling_terminal()
     else:
         os.setsid()
-    exe, env = _become_process(proc)
+    exe, env = _become_process(proc) if proc else (None, None)
     if not os.access(f"/proc/self/fd/{fifo}", os.W_OK):
         raise errors.PyruncError(
             f"process.user: uid {os.getuid()} cannot write the exec fifo {config['fifo']}")
     channel.send({"type": "ready"})
     _wait_for_start(fifo)
+    if not proc:
+        return
     if hook_states:
         from libcontainer import hooks
         hooks.run(spec, "startContainer", hook_states["startState"])

@@ -134,3 +134,26 @@ def test_default_cgroup_is_below_the_callers_own(runtime, make_bundle):
             continue  # the controller-less v2 mount of a v1 host is not managed
         own = mine[controller].rstrip("/")
         assert path == f"{own}/pyrunc/{b.id}", (controller, path, own)
+
+
+def test_device_rules_are_enforced_on_v1(runtime, make_bundle):
+    """Deny all, allow one extra device: the allow-list is what the cgroup
+    shows, and a device outside it cannot be opened even by root with MKNOD."""
+    if not os.path.isdir("/sys/fs/cgroup/devices"):
+        pytest.skip("device rules are applied on cgroup v1 only (v2 needs eBPF)")
+    rules = [{"allow": False, "access": "rwm"},
+             {"allow": True, "type": "c", "major": 1, "minor": 11, "access": "rw"}]  # kmsg
+    caps = ["CAP_MKNOD", "CAP_DAC_OVERRIDE"]
+    script = ("cat /sys/fs/cgroup/devices/devices.list; mknod /dev/mem2 c 1 1; "
+              "head -c1 /dev/mem2 >/dev/null 2>&1 && echo mem-open || echo mem-denied; "
+              "head -c1 /dev/null && echo null-ok")
+    b = make_bundle(["sh", "-c", script],
+                    process={"capabilities": {k: caps for k in ("bounding", "effective",
+                                                                 "permitted")}},
+                    linux={"resources": {"devices": rules}})
+    rc, out, err = runtime("run", "--bundle", b.path, b.id)
+    assert rc == 0, err
+    lines = out.splitlines()
+    assert "c 1:11 rw" in lines and "c 1:3 rwm" in lines
+    assert "a *:* rwm" not in lines
+    assert "mem-denied" in lines and "null-ok" in lines

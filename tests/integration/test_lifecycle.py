@@ -5,7 +5,8 @@ import time
 
 import pytest
 
-from conftest import (CGROUP_PARENT, assert_one_line_error, bind, container_cgroup_dirs,
+from conftest import (CGROUP_PARENT, assert_nothing_left, assert_one_line_error, bind,
+                      container_cgroup_dirs,
                       process_start_time)
 
 # Stays alive until TERM (pid 1 of a pid namespace gets only the signals it
@@ -250,3 +251,16 @@ def test_relative_root_path_is_taken_from_the_bundle(runtime, make_bundle, rootf
     shutil.copytree(rootfs, b.path / "rootfs", symlinks=True)
     monkeypatch.chdir(tmp_path)  # not the bundle
     assert runtime("run", "--bundle", b.path, b.id) == (0, "relative root\n", "")
+
+
+def test_a_config_without_process_creates_but_cannot_start(runtime, make_bundle):
+    """process is optional in a config (runtime-spec config.md): create
+    succeeds, start is an error that changes nothing, delete cleans up."""
+    b = make_bundle(["true"], process=None)
+    runtime.ok("create", "--bundle", b.path, b.id)
+    assert runtime.state(b.id)["status"] == "created"
+    rc, out, err = runtime("start", b.id)
+    assert_one_line_error(rc, out, err, "has no process to start")
+    assert runtime.state(b.id)["status"] == "created"
+    runtime.ok("delete", b.id)
+    assert_nothing_left(runtime, b.id)

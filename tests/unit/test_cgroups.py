@@ -659,3 +659,26 @@ def test_bad_systemd_cgroups_path(given):
     from libcontainer.cgroups.paths import requested_path
     with pytest.raises(PyruncError, match="linux.cgroupsPath"):
         requested_path(given, "c9", systemd=True)
+
+
+def test_v1_device_rules_in_order_then_the_defaults():
+    from libcontainer.cgroups.resources import DEFAULT_DEVICE_RULES, V1_RULES, render
+    rules = [{"allow": False, "access": "rwm"},
+             {"allow": True, "type": "c", "major": 10, "minor": 229, "access": "rwm"},
+             {"allow": True, "type": "b", "major": 8, "minor": -1, "access": "r"}]
+    writes = [w for controller, w in render(V1_RULES, {"devices": rules})
+              if controller == "devices"]
+    assert [(w.file, w.value) for w in writes[:3]] == [
+        ("devices.deny", "a *:* rwm"), ("devices.allow", "c 10:229 rwm"),
+        ("devices.allow", "b 8:* r")]
+    assert writes[1].field == "linux.resources.devices[1]"
+    assert len(writes) == 3 + len(DEFAULT_DEVICE_RULES)
+    assert ("devices.allow", "c 136:* rwm") in [(w.file, w.value) for w in writes]
+
+
+def test_v1_memory_extras():
+    from libcontainer.cgroups.resources import V1_RULES, render
+    writes = {w.file: w.value for _, w in render(
+        V1_RULES, {"memory": {"kernelTCP": 1048576, "disableOOMKiller": True}})}
+    assert writes == {"memory.kmem.tcp.limit_in_bytes": "1048576", "memory.oom_control": "1"}
+    assert render(V1_RULES, {"memory": {"disableOOMKiller": False}}) == []

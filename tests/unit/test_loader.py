@@ -87,13 +87,18 @@ def test_a_cached_config_loads_without_importing_jsonschema_or_json(bundle):
     assert out.split() == ["False", "False", "False"]
 
 
-def test_fields_not_applied_yet_are_named():
-    from libcontainer.config.unsupported import not_applied
+def test_fields_not_applied_yet_are_named(monkeypatch):
+    from libcontainer.config import unsupported
+    monkeypatch.setattr(unsupported, "_pure_cgroup_v2", lambda: False)
     spec = default_spec()
-    assert not_applied(spec) == []  # runc's default deny-all device rule is fine
+    assert unsupported.not_applied(spec) == []  # runc's default deny-all device rule is fine
     spec["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ERRNO"}
     spec["process"]["apparmorProfile"] = "docker-default"
+    spec["linux"]["resources"].update(blockIO={"weight": 10}, memory={"kernelTCP": 1 << 20})
     spec["linux"]["resources"]["devices"].append({"allow": True, "type": "c", "major": 1,
                                                   "minor": 3, "access": "rwm"})
-    assert not_applied(spec) == ["linux.seccomp", "process.apparmorProfile",
-                                 "linux.resources.devices"]
+    assert unsupported.not_applied(spec) == [
+        "linux.seccomp", "process.apparmorProfile", "linux.resources.blockIO"]
+    monkeypatch.setattr(unsupported, "_pure_cgroup_v2", lambda: True)
+    assert unsupported.not_applied(spec)[-2:] == [
+        "linux.resources.memory.kernelTCP", "linux.resources.devices"]

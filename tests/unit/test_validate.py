@@ -442,3 +442,18 @@ def test_oracle_agrees_with_upstream_schema():
     outcomes = {v[0] for v in verdicts.values()}
     assert outcomes == {True, False}
     assert sum(1 for v in verdicts.values() if not v[0]) >= 10
+
+
+@pytest.mark.parametrize("version, ok", [
+    ("1.0.0", True), ("1.2.0", True), ("1.0.2-dev", True), ("1.3.0+build.5", True),
+    ("invalid", False), ("2.0.0", False), ("1.0", False), ("", False),
+])
+def test_oci_version_must_be_a_1x_semver(version, ok):
+    spec = runc_default_config()
+    spec["ociVersion"] = version
+    found = [str(p) for p in schema_problems(spec)]
+    if ok:
+        assert found == []
+    else:
+        assert found == [f"ociVersion: {version!r} is not a runtime-spec 1.x version "
+                         "(SemVer, like 1.2.0)"]
