@@ -81,11 +81,12 @@ class _Creation:
             "rootfs": rootfs, "userns": self._in_userns(), "preserveFds": preserve_fds,
             "cgroupns": namespaces.has_new(namespace_list, "cgroup"),
             "hooks": bool(self.spec.get("hooks")),
+            "cgroupDirs": self.cgroup.dirs(),
         })
         # Moving a process between cgroups can wait for an RCU grace period
         # (~10-20 ms on v1): the init builds the container's root meanwhile,
         # and waits for this message before anything that needs the cgroup
-        # (a cgroup namespace or mount, hooks, running the process).
+        # (a cgroup namespace, hooks, saying it is ready).
         self.cgroup.add_pid(self.launched.pid)
         launcher.send_config(channel, {"type": "cgroup-joined"})
         launcher.serve(self.launched.channel, console_socket, on_console,

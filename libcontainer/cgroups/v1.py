@@ -156,6 +156,10 @@ class V1Manager(m.Manager):
         cg = self._pids_source()
         return cg.path if cg else "/"
 
+    def dirs(self) -> dict:
+        """{controllers as mountinfo names them ("cpu,cpuacct"): directory}."""
+        return {",".join(cg.hierarchy.controllers): cg.dir for cg in self.cgroups}
+
     def to_state(self) -> dict:
         return {
             "version": 1,

@@ -132,6 +132,10 @@ class V2Manager(m.Manager):
     def path_for_cgroupns(self) -> str:
         return self.path
 
+    def dirs(self) -> dict:
+        """{"": the directory}, as V1Manager.dirs keys hierarchies."""
+        return {"": self.dir}
+
     def to_state(self) -> dict:
         return {
             "version": 2,

@@ -12,6 +12,7 @@ import os
 from libcontainer import errors, syscalls
 from libcontainer.channel import Channel
 from libcontainer.init import process, rootfs
+from libcontainer.init.cgroupfs import ContainerCgroups
 
 
 def main():
@@ -76,13 +77,14 @@ def _run_init(channel, config):
         # Only once in the container's cgroup: it becomes the namespace's root.
         joined.wait()
         syscalls.unshare(syscalls.CLONE_NEWCGROUP)
-    rootfd = rootfs.prepare(spec, config["rootfs"], config["bundle"], config["userns"],
-                            before_cgroup_mount=joined.wait)
+    cgroups = ContainerCgroups(config.get("cgroupns"), config["cgroupDirs"])
+    rootfd = rootfs.prepare(spec, config["rootfs"], config["bundle"], config["userns"], cgroups)
     rootfs.set_hostnames(spec)  # before the hooks: part of the environment they see
-    joined.wait()
     pty = _console(channel, proc, "/dev/pts/ptmx", rootfd)
     if pty:
         pty.bind_console(rootfd)
+    if config.get("hooks"):
+        joined.wait()  # hooks may look at the container's cgroup
     hook_states = _creation_hooks(channel, spec) if config.get("hooks") else None
     # The fifo lives in the state dir, out of reach after the pivot: hold it.
     fifo = os.open(config["fifo"], os.O_PATH | os.O_CLOEXEC)
@@ -98,6 +100,7 @@ def _run_init(channel, config):
     if not os.access(f"/proc/self/fd/{fifo}", os.W_OK):
         raise errors.PyruncError(
             f"process.user: uid {os.getuid()} cannot write the exec fifo {config['fifo']}")
+    joined.wait()  # nothing of the container may run outside its cgroup
     channel.send({"type": "ready"})
     _wait_for_start(fifo)
     if not proc:

@@ -3,7 +3,7 @@ import os
 
 from libcontainer import errors, syscalls as sc
 from libcontainer.init import paths
-from libcontainer.init.cgroupfs import mount_cgroupfs
+from libcontainer.init.cgroupfs import ContainerCgroups, mount_cgroupfs
 
 # option -> (flag, whether the option sets it)
 _FLAG_OPTIONS = {
@@ -52,8 +52,9 @@ class MountOptions:
         return bool(self.flags & sc.MS_BIND)
 
 
-def mount_entry(rootfd, entry, bundle, index, cgroupns=False):
-    """Mount one `mounts[index]` entry inside the root open as rootfd."""
+def mount_entry(rootfd, entry, bundle, index, cgroups=None):
+    """Mount one `mounts[index]` entry inside the root open as rootfd;
+    cgroups (a cgroupfs.ContainerCgroups) is what a `cgroup` mount shows."""
     field = f"mounts[{index}]"
     options = MountOptions(entry.get("options"))
     kind = entry.get("type") or ("bind" if options.is_bind else None)
@@ -63,7 +64,8 @@ def mount_entry(rootfd, entry, bundle, index, cgroupns=False):
         options.flags |= sc.MS_BIND
     try:
         if kind == "cgroup":
-            mount_cgroupfs(rootfd, entry["destination"], options.flags, cgroupns)
+            mount_cgroupfs(rootfd, entry["destination"], options.flags,
+                           cgroups or ContainerCgroups())
             return
         _make_target(rootfd, entry["destination"], source, options.flags & sc.MS_BIND)
         _mount_at(rootfd, entry["destination"], source, kind, options)

@@ -12,21 +12,17 @@ _ROOT_PROPAGATION = {
 }
 
 
-def prepare(spec, rootfs, bundle, in_userns, before_cgroup_mount=lambda: None):
+def prepare(spec, rootfs, bundle, in_userns, cgroups):
     """Everything done on host paths: returns the root's O_PATH fd for later
-    steps. before_cgroup_mount() runs before a `cgroup` mount: it shows the
-    init's own cgroup, which must be the container's by then."""
+    steps. cgroups: what `cgroup` mounts show (a cgroupfs.ContainerCgroups)."""
     linux = spec.get("linux", {})
     # Nothing we mount may propagate back to the host.
     sc.mount(None, "/", None, sc.MS_REC | sc.MS_PRIVATE)
     # pivot_root needs the new root to be a mount point.
     sc.mount(rootfs, rootfs, None, sc.MS_BIND | sc.MS_REC)
     rootfd = os.open(rootfs, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
-    cgroupns = any(ns["type"] == "cgroup" for ns in linux.get("namespaces", []))
     for index, entry in enumerate(spec.get("mounts", [])):
-        if entry.get("type") == "cgroup":
-            before_cgroup_mount()
-        mounts.mount_entry(rootfd, entry, bundle, index, cgroupns)
+        mounts.mount_entry(rootfd, entry, bundle, index, cgroups)
     devices.create_devices(rootfd, linux.get("devices"), in_userns)
     return rootfd
 

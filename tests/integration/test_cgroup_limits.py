@@ -157,3 +157,14 @@ def test_device_rules_are_enforced_on_v1(runtime, make_bundle):
     assert "c 1:11 rw" in lines and "c 1:3 rwm" in lines
     assert "a *:* rwm" not in lines
     assert "mem-denied" in lines and "null-ok" in lines
+
+
+def test_cgroup_namespace_makes_the_container_cgroup_its_root(runtime, make_bundle,
+                                                              default_spec):
+    namespaces = default_spec["linux"]["namespaces"] + [{"type": "cgroup"}]
+    script = "cut -d: -f3 /proc/self/cgroup | sort -u; cat /sys/fs/cgroup/pids/pids.max"
+    b = make_bundle(["sh", "-c", script],
+                    linux={"namespaces": namespaces, "resources": {"pids": {"limit": 77}}})
+    rc, out, err = runtime("run", "--bundle", b.path, b.id)
+    assert rc == 0, err
+    assert out.split() == ["/", "77"]
