@@ -49,9 +49,6 @@ class StateStore:
         except FileExistsError:
             raise errors.PyruncError(f"container {container_id} already exists") from None
 
-    def exists(self, container_id):
-        return os.path.isfile(self.path(container_id, STATE_FILE))
-
     def load(self, container_id):
         check_id(container_id)
         try:

@@ -82,7 +82,3 @@ def path_in_hierarchy(hierarchy, path: str, own_cgroups: dict) -> str:
     if root != "/" and (own == root or own.startswith(root + "/")):
         own = own[len(root):] or "/"
     return clean(posixpath.join(own, path))
-
-
-def dir_for(hierarchy, path_in_mount: str) -> str:
-    return posixpath.join(hierarchy.mount_point, path_in_mount.lstrip("/"))
