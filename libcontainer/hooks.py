@@ -8,14 +8,13 @@ the lifecycle with the container's state JSON on their stdin.
     poststop                 delete, runtime namespace, once all is gone (parent)
 
 A failing hook of the first four fails the operation; of the last two it is
-only reported (runtime.md "Lifecycle"). subprocess and json are imported
-only here, and this module only when a config has hooks.
+only reported (runtime.md "Lifecycle"). subprocess is imported only here,
+and this module only when a config has hooks.
 """
-import json
 import subprocess
 import sys
 
-from libcontainer import errors
+from libcontainer import errors, json_text
 
 FATAL = ("prestart", "createRuntime", "createContainer", "startContainer")
 
@@ -27,7 +26,7 @@ def has(spec, *kinds):
 
 def state_json(spec, container_id, status, pid, bundle):
     """The state a hook reads on stdin (runtime.md "State")."""
-    return json.dumps({
+    return json_text.dumps({
         "ociVersion": spec.get("ociVersion", "1.2.0"), "id": container_id, "status": status,
         "pid": pid, "bundle": bundle, "annotations": spec.get("annotations", {}),
     })

@@ -3,7 +3,7 @@ Each returns the process exit status."""
 import os
 import sys
 
-from libcontainer import errors
+from libcontainer import errors, json_text
 from libcontainer.container import Container
 
 
@@ -29,8 +29,7 @@ def cmd_start(args, store):
 
 
 def cmd_state(args, store):
-    import json
-    print(json.dumps(Container.load(store, args.container_id).oci_state(), indent=2))
+    print(json_text.dumps(Container.load(store, args.container_id).oci_state(), indent=2))
     return 0
 
 
@@ -60,8 +59,7 @@ def cmd_list(args, store):
     if args.quiet:
         print("\n".join(s["id"] for s in states) if states else "", end="\n" if states else "")
     elif args.format == "json":
-        import json
-        print(json.dumps(states))
+        print(json_text.dumps(states))
     else:
         _print_table(states)
     return 0
@@ -94,8 +92,7 @@ def cmd_ps(args, store):
     container = Container.load(store, args.container_id)
     pids = container.cgroup().pids() if container.status() != "stopped" else []
     if args.format == "json":
-        import json
-        print(json.dumps(sorted(pids)))
+        print(json_text.dumps(sorted(pids)))
         return 0
     import subprocess
     result = subprocess.run(["ps"] + (args.ps_args or ["-ef"]), capture_output=True, text=True)
