@@ -177,19 +177,41 @@ static void wait_for_parent(void)
 	read_exact(&go, 1);
 }
 
-static void run_bootstrap(void)
+/* Read the bootstrap message; returns the clone flags to unshare. */
+static int read_bootstrap(struct ns_join *joins, int *njoins, int *sync)
 {
 	uint32_t len;
 	static char text[MAX_BOOTSTRAP + 1];
-	struct ns_join joins[MAX_JOINS];
-	int njoins = 0, sync = 0;
 
 	read_exact((char *)&len, sizeof(len));
 	if (len > MAX_BOOTSTRAP)
 		fail("bootstrap message too long", EINVAL);
 	read_exact(text, len);
 	text[len] = '\0';
-	int flags = parse_bootstrap(text, joins, &njoins, &sync);
+	return parse_bootstrap(text, joins, njoins, sync);
+}
+
+/* A new or joined pid namespace only applies to children: fork, and the
+ * child (pid 1 there, for a new one) is the process Python runs in.
+ * CLONE_PARENT makes it a child of pyrunc itself, not of this process,
+ * which exits now: pyrunc can wait for it without being a subreaper.
+ * (A raw clone is safe here: no other thread exists.) */
+static void fork_final_process(void)
+{
+	pid_t child = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (child < 0)
+		fail("clone", errno);
+	if (child > 0) {
+		send_pid('C', child);
+		_exit(0);
+	}
+}
+
+static void run_bootstrap(void)
+{
+	struct ns_join joins[MAX_JOINS];
+	int njoins = 0, sync = 0;
+	int flags = read_bootstrap(joins, &njoins, &sync);
 
 	join_namespaces(joins, njoins, 1);
 	if ((flags & CLONE_NEWUSER) && unshare(CLONE_NEWUSER) < 0)
@@ -204,19 +226,7 @@ static void run_bootstrap(void)
 	join_namespaces(joins, njoins, 0);
 	if (unshare(flags & ~CLONE_NEWUSER) < 0)
 		fail("creating namespaces", errno);
-
-	/* A new or joined pid namespace only applies to children: fork, and the
-	 * child (pid 1 there, for a new one) is the process Python runs in.
-	 * CLONE_PARENT makes it a child of pyrunc itself, not of this process,
-	 * which exits now: pyrunc can wait for it without being a subreaper.
-	 * (A raw clone is safe here: no other thread exists.) */
-	pid_t child = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
-	if (child < 0)
-		fail("clone", errno);
-	if (child > 0) {
-		send_pid('C', child);
-		_exit(0);
-	}
+	fork_final_process();
 }
 
 __attribute__((constructor)) static void nsexec(void)

@@ -68,30 +68,9 @@ def _run_init(channel, config):
     is allowed (the spec makes it optional): that init only waits, since
     start refuses it, until delete ends it."""
     spec, proc = config["spec"], config["spec"].get("process") or {}
-    linux = spec.get("linux", {})
-    _join_deferred_mount_namespace()
-    if config["userns"]:
-        _become_namespace_root()
     joined = _CgroupJoined(channel)
-    if config.get("cgroupns"):
-        # Only once in the container's cgroup: it becomes the namespace's root.
-        joined.wait()
-        syscalls.unshare(syscalls.CLONE_NEWCGROUP)
-    cgroups = ContainerCgroups(config.get("cgroupns"), config["cgroupDirs"])
-    rootfd = rootfs.prepare(spec, config["rootfs"], config["bundle"], config["userns"], cgroups)
-    rootfs.set_hostnames(spec)  # before the hooks: part of the environment they see
-    pty = _console(channel, proc, "/dev/pts/ptmx", rootfd)
-    if pty:
-        pty.bind_console(rootfd)
-    if config.get("hooks"):
-        joined.wait()  # hooks may look at the container's cgroup
-    hook_states = _creation_hooks(channel, spec) if config.get("hooks") else None
-    # The fifo lives in the state dir, out of reach after the pivot: hold it.
-    fifo = os.open(config["fifo"], os.O_PATH | os.O_CLOEXEC)
-    os.close(rootfd)
-    rootfs.pivot(config["rootfs"], linux.get("rootfsPropagation"))
-    rootfs.apply_sysctl(linux.get("sysctl"))
-    rootfs.finish(spec)
+    _enter_own_namespaces(config, joined)
+    fifo, pty, hook_states = _build_container(channel, config, joined)
     if pty:
         pty.become_controlling_terminal()
     else:
@@ -110,6 +89,42 @@ def _run_init(channel, config):
         hooks.run(spec, "startContainer", hook_states["startState"])
     process.close_extra_fds(2 + config.get("preserveFds", 0))
     process.execute(exe, proc["args"], env)
+
+
+def _enter_own_namespaces(config, joined):
+    """What the constructor left for now: a mount namespace to join, uid 0 of
+    a user namespace, a new cgroup namespace."""
+    _join_deferred_mount_namespace()
+    if config["userns"]:
+        _become_namespace_root()
+    if config.get("cgroupns"):
+        # Only once in the container's cgroup: it becomes the namespace's root.
+        joined.wait()
+        syscalls.unshare(syscalls.CLONE_NEWCGROUP)
+
+
+def _build_container(channel, config, joined):
+    """Mounts, devices, hostname, the pty, creation hooks, pivot_root and what
+    follows it. Returns the exec fifo (held open), the pty, the hooks' states."""
+    spec, proc = config["spec"], config["spec"].get("process") or {}
+    linux = spec.get("linux", {})
+    cgroups = ContainerCgroups(config.get("cgroupns"), config["cgroupDirs"])
+    rootfd = rootfs.prepare(spec, config["rootfs"], config["bundle"], config["userns"], cgroups)
+    rootfs.set_hostnames(spec)  # before the hooks: part of the environment they see
+    pty = _console(channel, proc, "/dev/pts/ptmx", rootfd)
+    if pty:
+        pty.bind_console(rootfd)
+    hook_states = None
+    if config.get("hooks"):
+        joined.wait()  # hooks may look at the container's cgroup
+        hook_states = _creation_hooks(channel, spec)
+    # The fifo lives in the state dir, out of reach after the pivot: hold it.
+    fifo = os.open(config["fifo"], os.O_PATH | os.O_CLOEXEC)
+    os.close(rootfd)
+    rootfs.pivot(config["rootfs"], linux.get("rootfsPropagation"))
+    rootfs.apply_sysctl(linux.get("sysctl"))
+    rootfs.finish(spec)
+    return fifo, pty, hook_states
 
 
 class _CgroupJoined:
