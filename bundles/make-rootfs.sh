@@ -1,8 +1,8 @@
 #!/bin/sh
 # Build a bundle's root filesystem from Debian's busybox-static:
 #   bundles/make-rootfs.sh [BUNDLE_DIR]     (default: bundles/busybox)
-# Makes BUNDLE_DIR/rootfs with /bin/busybox, a link for each applet, and a
-# minimal /etc/passwd and /etc/group.
+# Makes BUNDLE_DIR/rootfs with /bin/busybox, a link for each applet, the usual
+# mount points, and a minimal /etc/passwd and /etc/group.
 set -eu
 bundle=${1:-$(dirname "$0")/busybox}
 busybox=$(command -v busybox || true)
@@ -11,7 +11,8 @@ if [ -z "$busybox" ] || ldd "$busybox" >/dev/null 2>&1; then
     exit 1
 fi
 rootfs="$bundle/rootfs"
-mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/tmp" "$rootfs/root"
+mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/tmp" "$rootfs/root" \
+    "$rootfs/dev" "$rootfs/proc" "$rootfs/sys"
 cp "$busybox" "$rootfs/bin/busybox"
 for applet in $("$rootfs/bin/busybox" --list); do
     [ -e "$rootfs/bin/$applet" ] || ln -s busybox "$rootfs/bin/$applet"

@@ -20,12 +20,13 @@ def read_log(path):
 
 def test_every_hook_kind_in_lifecycle_order(runtime, make_bundle, host_dir):
     host_log = host_dir / "hooks.log"
-    in_container = "/hooklog/hooks.log"  # startContainer runs after pivot_root
+    in_container = "/root/hooks.log"  # startContainer runs after pivot_root
     hooks = {kind: [logging_hook(kind, host_log)]
              for kind in ("prestart", "createRuntime", "createContainer", "poststart", "poststop")}
     hooks["startContainer"] = [logging_hook("startContainer", in_container)]
+    # Onto an existing directory, so that the shared rootfs stays as it is.
     b = make_bundle(["sleep", "30"], hostname="in-the-box", hooks=hooks,
-                    extra_mounts=[bind(host_dir, "/hooklog")])
+                    extra_mounts=[bind(host_dir, "/root")])
     runtime.ok("create", "--bundle", b.path, b.id)
     assert [kind for kind, _ in read_log(host_log)] == [
         "prestart " + _host_name(), "createRuntime " + _host_name(), "createContainer in-the-box"]
