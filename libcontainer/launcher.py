@@ -30,7 +30,8 @@ def _import_paths():
     # -I -S keeps the host's site-packages and PYTHON* variables out of the
     # init (and startup fast); it needs only pyrunc's own tree and cffi's backend.
     here = os.path.dirname(os.path.dirname(os.path.abspath(errors.__file__)))
-    return [here, _cffi_backend_dir()]
+    backend = _cffi_backend_dir()
+    return [here] if backend == here else [here, backend]
 
 
 def _cffi_backend_dir():
