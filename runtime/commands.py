@@ -48,7 +48,11 @@ def cmd_delete(args, store):
     except errors.ContainerNotFound:
         if not args.force:
             raise
-        return 0  # runc: delete --force of an unknown container is not an error
+        # runc: delete --force of an unknown container is not an error. A
+        # directory without a record is what an interrupted create leaves.
+        if os.path.isdir(store.path(args.container_id)):
+            store.remove(args.container_id)
+        return 0
     delete(container, force=args.force)
     return 0
 
@@ -57,7 +61,8 @@ def cmd_list(args, store):
     containers = [Container.load(store, cid) for cid in store.ids()]
     states = [c.oci_state() for c in containers]
     if args.quiet:
-        print("\n".join(s["id"] for s in states) if states else "", end="\n" if states else "")
+        for state in states:
+            print(state["id"])
     elif args.format == "json":
         print(json_text.dumps(states))
     else:

@@ -68,6 +68,13 @@ def test_delete_force_of_an_unknown_container_succeeds(runtime):
     assert runtime("delete", "--force", cid) == (0, "", "")
 
 
+def test_delete_force_removes_what_an_interrupted_create_left(runtime):
+    cid = runtime.new_id()
+    os.makedirs(runtime.state_dir(cid))  # claimed, but no record was ever written
+    assert runtime("delete", "--force", cid) == (0, "", "")
+    assert not os.path.exists(runtime.state_dir(cid))
+
+
 def test_duplicate_id(runtime, make_bundle):
     first = make_bundle(["sleep", "30"])
     runtime.ok("create", "--bundle", first.path, first.id)
