@@ -9,8 +9,10 @@ import termios
 import tty
 
 # Everything a user can send us goes to the container, except what the kernel
-# won't let us catch and what concerns us alone (child exits, window size).
-_NOT_FORWARDED = {signal.SIGKILL, signal.SIGSTOP, signal.SIGCHLD, signal.SIGWINCH}
+# won't let us catch and what concerns us alone (child exits, window size,
+# a broken pipe of our own).
+_NOT_FORWARDED = {signal.SIGKILL, signal.SIGSTOP, signal.SIGCHLD, signal.SIGWINCH,
+                  signal.SIGPIPE}
 
 
 class SignalForwarder:
