@@ -53,7 +53,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--rootfs", default=os.path.join(REPO, "bundles", "busybox", "rootfs"))
-    parser.add_argument("--pyrunc", default=shutil.which("pyrunc") or "pyrunc")
+    venv_pyrunc = os.path.join(REPO, ".venv", "bin", "pyrunc")
+    parser.add_argument("--pyrunc", default=venv_pyrunc if os.path.exists(venv_pyrunc)
+                        else shutil.which("pyrunc") or "pyrunc")
     args = parser.parse_args()
     if not os.path.isdir(args.rootfs):
         sys.exit(f"no rootfs at {args.rootfs}: run bundles/make-rootfs.sh first")
