@@ -113,8 +113,24 @@ def mkdir_exist_ok(fs, path: str) -> bool:
         return True
     except FileExistsError:
         return False  # another container sharing the cgroup, or a race with one
+    except FileNotFoundError:
+        raise  # the parent vanished: make_levels starts over
     except OSError as e:
         raise PyruncError(f"cannot create cgroup {path}: {e.strerror}") from None
+
+
+def make_levels(fs, levels: list, on_level) -> None:
+    """mkdir each level, calling on_level(level, made) after each; start over
+    when a parent vanishes between two mkdirs (another container's delete
+    removing a shared parent such as pyrunc/ once it emptied)."""
+    for _ in range(5):
+        try:
+            for level in levels:
+                on_level(level, mkdir_exist_ok(fs, level))
+            return
+        except FileNotFoundError:
+            continue
+    raise PyruncError(f"cannot create cgroup {levels[-1]}: a parent keeps disappearing")
 
 
 def levels_below(mount_point: str, path: str) -> list:

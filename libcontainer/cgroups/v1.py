@@ -49,11 +49,12 @@ class V1Manager(m.Manager):
     def create(self) -> None:
         for cg in self.cgroups:
             levels = m.levels_below(cg.hierarchy.mount_point, cg.path)
-            for level in levels:
-                made = m.mkdir_exist_ok(self.fs, level)
+
+            def inherit(level, made, cg=cg, leaf=levels[-1]):
                 # Ancestors that were already there are not ours to change.
-                if cg.has("cpuset") and (made or level == levels[-1]):
+                if cg.has("cpuset") and (made or level == leaf):
                     self._inherit_cpuset(level)
+            m.make_levels(self.fs, levels, inherit)
 
     def _inherit_cpuset(self, level: str) -> None:
         """A new v1 cpuset starts with no cpus/mems, and a task cannot join a

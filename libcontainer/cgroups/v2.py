@@ -30,8 +30,8 @@ class V2Manager(m.Manager):
 
     def create(self) -> None:
         levels = m.levels_below(self.mount_point, self.path)
-        for level in levels:
-            made = m.mkdir_exist_ok(self.fs, level)
+
+        def delegate(level, made):
             # A cgroup only gets the controllers its parent delegates, so each
             # ancestor this call makes passes on all it has. Existing ones are
             # someone else's policy (the host's root included) and are left as
@@ -39,6 +39,7 @@ class V2Manager(m.Manager):
             # tasks from a cgroup that does.
             if made and level != levels[-1]:
                 self._delegate_controllers(level)
+        m.make_levels(self.fs, levels, delegate)
 
     def _delegate_controllers(self, directory: str) -> None:
         try:

@@ -682,3 +682,29 @@ def test_v1_memory_extras():
         V1_RULES, {"memory": {"kernelTCP": 1048576, "disableOOMKiller": True}})}
     assert writes == {"memory.kmem.tcp.limit_in_bytes": "1048576", "memory.oom_control": "1"}
     assert render(V1_RULES, {"memory": {"disableOOMKiller": False}}) == []
+
+
+def test_create_starts_over_when_a_shared_parent_vanishes(v2, v2_root, fake_fs):
+    """Another container's delete may remove the empty pyrunc/ parent between
+    our mkdir of it and of our own dir: create makes it again."""
+    real_mkdir = fake_fs.mkdir
+    vanished = []
+
+    def mkdir_racing_with_a_delete(path):
+        real_mkdir(path)
+        if path.endswith("/pyrunc") and not vanished:
+            vanished.append(path)
+            fake_fs.rmdir(path)  # the other container's delete, just now
+
+    fake_fs.mkdir = mkdir_racing_with_a_delete
+    v2.create()
+    assert vanished and os.path.isdir(f"{v2_root}/pyrunc/c1")
+
+
+def test_create_gives_up_when_a_parent_keeps_vanishing(v2, fake_fs):
+    def mkdir_always_orphaned(path):
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", path)
+
+    fake_fs.mkdir = mkdir_always_orphaned
+    with pytest.raises(PyruncError, match="a parent keeps disappearing"):
+        v2.create()
