@@ -42,11 +42,15 @@ def exec_process(container, process, *, console_socket=None, on_console=None,
     linux = container.spec.get("linux", {})
     bootstrap = namespaces.bootstrap_for_exec(linux.get("namespaces", []), container.pid)
     cgroup = container.cgroup()
-    launched = launcher.spawn(bootstrap, on_child=cgroup.add_pid)
+    launched = launcher.spawn(bootstrap)
     channel = launched.channel
     try:
         launcher.send_config(channel, {"kind": "exec", "process": process,
                                        "preserveFds": preserve_fds})
+        # As in create: the move may wait for an RCU grace period, which the
+        # child's start-up overlaps; it execs only after this message.
+        cgroup.add_pid(launched.pid)
+        launcher.send_config(channel, {"type": "cgroup-joined"})
         launcher.serve(channel, console_socket, on_console, until=None)
     except BaseException:
         launcher.kill_and_reap(launched.pid)

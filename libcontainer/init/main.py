@@ -173,6 +173,7 @@ def _run_exec(channel, config):
     if pty:
         pty.become_controlling_terminal()
     exe, env = _become_process(proc)
+    _CgroupJoined(channel).wait()  # nothing may run outside the container's cgroup
     channel.send({"type": "ready"})
     process.close_extra_fds(2 + config.get("preserveFds", 0))
     process.execute(exe, proc["args"], env)
