@@ -1,6 +1,6 @@
 """The syscall boundary: Python faces for the syscalls the os module lacks.
 
-Everything here raises OSError(errno, "<call> <args>: <strerror>") on failure, so
+Everything here raises OSError(errno, strerror, "<call> <args>") on failure, so
 callers can turn it into a message naming what was being done. The wrappers come
 from the compiled _nsexec module; tests that need no kernel replace this module
 with a fake.
@@ -54,9 +54,11 @@ PR_SET_NO_NEW_PRIVS = 38
 
 
 def _check(result, call):
+    """OSError(errno, strerror, call): strerror stays the bare reason, so
+    callers can name what they were doing; the call is in `filename`."""
     if result < 0:
         err = ffi.errno
-        raise OSError(err, f"{call}: {os.strerror(err)}")
+        raise OSError(err, os.strerror(err), call)
     return result
 
 

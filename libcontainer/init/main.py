@@ -28,7 +28,8 @@ def main():
     except errors.PyruncError as exc:
         _report(channel, str(exc))
     except OSError as exc:
-        _report(channel, f"container init: {exc.strerror or exc}")
+        where = f"{exc.filename}: " if exc.filename else ""
+        _report(channel, f"container init: {where}{exc.strerror or exc}")
     except Exception as exc:  # a bug: still say something rather than vanish
         _report(channel, f"container init: {type(exc).__name__}: {exc}")
     os._exit(1)
@@ -43,6 +44,9 @@ def _import_what_config_needs(config):
         wanted.append("libcontainer.init.console")
     if config.get("hooks"):
         wanted.append("libcontainer.hooks")
+    mounts = (config.get("spec") or {}).get("mounts") or []
+    if any("tmpcopyup" in (m.get("options") or ()) for m in mounts):
+        wanted.append("libcontainer.init.copyup")
     if wanted:
         import importlib
         for name in wanted:

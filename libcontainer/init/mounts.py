@@ -34,15 +34,29 @@ _REMOUNT_FLAGS = (sc.MS_RDONLY | sc.MS_NOSUID | sc.MS_NODEV | sc.MS_NOEXEC
                   | sc.MS_NOATIME | sc.MS_NODIRATIME | sc.MS_RELATIME | sc.MS_STRICTATIME)
 
 
+# Options runtimes define beyond mount(2) that pyrunc does not do yet: the
+# recursive attributes (mount_setattr) and id-mapped mounts. Passed to the
+# kernel as data they would fail with a bare EINVAL, so they are named instead.
+_NOT_YET = {"r" + name for name in ("ro", "rw", "nosuid", "suid", "nodev", "dev", "noexec",
+                                    "exec", "noatime", "atime", "nodiratime", "diratime",
+                                    "relatime", "norelatime", "strictatime", "nostrictatime",
+                                    "nosymfollow", "symfollow")} | {"idmap", "ridmap"}
+
+
 class MountOptions:
     def __init__(self, options):
         self.flags, self.propagation, data = 0, [], []
+        self.copy_up, self.not_yet = False, []
         for option in options or ():
             if option in _FLAG_OPTIONS:
                 flag, sets = _FLAG_OPTIONS[option]
                 self.flags = self.flags | flag if sets else self.flags & ~flag
             elif option in _PROPAGATION:
                 self.propagation.append(_PROPAGATION[option])
+            elif option in ("tmpcopyup", "notmpcopyup"):
+                self.copy_up = option == "tmpcopyup"
+            elif option in _NOT_YET:
+                self.not_yet.append(option)
             else:
                 data.append(option)
         self.data = ",".join(data) or None
@@ -57,6 +71,9 @@ def mount_entry(rootfd, entry, bundle, index, cgroups=None):
     cgroups (a cgroupfs.ContainerCgroups) is what a `cgroup` mount shows."""
     field = f"mounts[{index}]"
     options = MountOptions(entry.get("options"))
+    if options.not_yet:
+        raise errors.PyruncError(
+            f"{field}.options: {', '.join(options.not_yet)} not supported yet")
     kind = entry.get("type") or ("bind" if options.is_bind else None)
     source = entry.get("source") or kind or "none"
     if options.is_bind or kind == "bind":
@@ -68,10 +85,25 @@ def mount_entry(rootfd, entry, bundle, index, cgroups=None):
                            cgroups or ContainerCgroups())
             return
         _make_target(rootfd, entry["destination"], source, options.flags & sc.MS_BIND)
-        _mount_at(rootfd, entry["destination"], source, kind, options)
+        if options.copy_up and kind == "tmpfs":
+            _mount_copying_up(rootfd, entry["destination"], source, options)
+        else:
+            _mount_at(rootfd, entry["destination"], source, kind, options)
     except OSError as exc:
         raise errors.PyruncError(
             f"{field}: mounting {source} on {entry['destination']}: {exc.strerror}") from None
+
+
+def _mount_copying_up(rootfd, destination, source, options):
+    """tmpcopyup: the new tmpfs gets a copy of the directory it covers."""
+    from libcontainer.init import copyup  # imported already: see init.main
+    covered = paths.open_in_root(rootfd, destination)  # stays on what the tmpfs hides
+    try:
+        _mount_at(rootfd, destination, source, "tmpfs", options)
+        paths.at(rootfd, destination,
+                 lambda target: copyup.copy_tree(paths.fd_path(covered), target))
+    finally:
+        os.close(covered)
 
 
 def _make_target(rootfd, destination, source, is_bind):

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from conftest import bind, tmpfs
+from conftest import assert_nothing_left, assert_one_line_error, bind, tmpfs
 
 # The capability numbers of include/uapi/linux/capability.h that these tests use.
 CAP_NUMBERS = {"CAP_CHOWN": 0, "CAP_KILL": 5, "CAP_NET_BIND_SERVICE": 10,
@@ -274,3 +274,27 @@ def test_home_from_env_is_kept(runtime, make_bundle):
     out = output_of(runtime, make_bundle, 'echo "$HOME"',
                     process={"env": ["PATH=/bin", "HOME=/tmp"]})
     assert out == "/tmp\n"
+
+
+def test_tmpcopyup_tmpfs_starts_with_the_directory_it_covers(runtime, make_bundle, rootfs_copy):
+    """runc's tmpcopyup (podman's --read-only and --tmpfs use it)."""
+    (rootfs_copy / "etc" / "sub").mkdir()
+    (rootfs_copy / "etc" / "sub" / "note").write_text("from the image\n")
+    os.chmod(rootfs_copy / "etc" / "sub", 0o750)
+    os.symlink("sub/note", rootfs_copy / "etc" / "link")
+    script = ("cat /etc/sub/note /etc/link; stat -c '%a' /etc/sub; grep -c root /etc/passwd; "
+              "echo new > /etc/written && grep -c ' /etc ' /proc/self/mountinfo")
+    b = make_bundle(["sh", "-c", script], root={"path": str(rootfs_copy), "readonly": True},
+                    extra_mounts=[{"destination": "/etc", "type": "tmpfs", "source": "tmpfs",
+                                   "options": ["rw", "nosuid", "nodev", "tmpcopyup"]}])
+    rc, out, err = runtime("run", "--bundle", b.path, b.id)
+    assert rc == 0, err
+    assert out.split("\n")[:6] == ["from the image", "from the image", "750", "1", "1", ""]
+    assert not (rootfs_copy / "etc" / "written").exists()  # written to the tmpfs only
+
+
+def test_mount_options_not_supported_yet_are_named(runtime, make_bundle, host_dir):
+    b = make_bundle(["true"], extra_mounts=[bind(host_dir, "/root", "rro")])
+    rc, out, err = runtime("create", "--bundle", b.path, b.id)
+    assert_one_line_error(rc, out, err, ".options: rro not supported yet")
+    assert_nothing_left(runtime, b.id)

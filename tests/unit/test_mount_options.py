@@ -25,3 +25,10 @@ def test_rbind_and_propagation():
 def test_no_options():
     options = MountOptions(None)
     assert (options.flags, options.propagation, options.data) == (0, [], None)
+
+
+def test_runtime_extensions_are_not_passed_to_the_kernel():
+    options = MountOptions(["rw", "tmpcopyup", "rro", "idmap", "mode=755"])
+    assert options.copy_up and options.data == "mode=755"
+    assert options.not_yet == ["rro", "idmap"]
+    assert not MountOptions(["tmpcopyup", "notmpcopyup"]).copy_up
