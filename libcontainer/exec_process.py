@@ -46,7 +46,8 @@ def exec_process(container, process, *, console_socket=None, on_console=None,
     channel = launched.channel
     try:
         launcher.send_config(channel, {"kind": "exec", "process": process,
-                                       "preserveFds": preserve_fds})
+                                       "preserveFds": preserve_fds,
+                                       "seccomp": linux.get("seccomp")})
         # As in create: the move may wait for an RCU grace period, which the
         # child's start-up overlaps; it execs only after this message.
         cgroup.add_pid(launched.pid)

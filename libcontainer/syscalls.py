@@ -123,3 +123,51 @@ def initpipe_fd():
 def deferred_mntns_fd():
     """The mount namespace the constructor opened but left for Python to join."""
     return lib.nsexec_mntns_fd()
+
+
+# --- libseccomp (dlopened on first use by the C side; see _nsexec/seccomp.c) ---
+
+def seccomp_open():
+    if lib.nsexec_seccomp_open() < 0:
+        raise OSError(2, "libseccomp.so.2 cannot be loaded (apt-get install libseccomp2)",
+                      "dlopen libseccomp")
+
+
+def _seccomp_check(rc, call):
+    if rc:
+        raise OSError(rc, os.strerror(rc), call)
+
+
+def seccomp_new(default_action):
+    ctx = lib.nsexec_seccomp_init(default_action)
+    if ctx == ffi.NULL:
+        raise OSError(22, os.strerror(22), "seccomp_init")
+    return ctx
+
+
+def seccomp_arch_add(ctx, name):
+    _seccomp_check(lib.nsexec_seccomp_arch_add(ctx, name.encode()), f"seccomp arch {name}")
+
+
+def seccomp_syscall(name):
+    """The syscall's number, or -1 when neither libseccomp nor the kernel knows it."""
+    return lib.nsexec_seccomp_syscall(name.encode())
+
+
+def seccomp_rule(ctx, action, number, args=()):
+    """args: (index, op, value, value_two) tuples, libseccomp's comparisons."""
+    array = ffi.new("struct nsexec_seccomp_arg[]", [tuple(a) for a in args] or 1)
+    _seccomp_check(lib.nsexec_seccomp_rule(ctx, action, number, len(args), array),
+                   f"seccomp rule for syscall {number}")
+
+
+def seccomp_attr(ctx, attr, value):
+    _seccomp_check(lib.nsexec_seccomp_attr(ctx, attr, value), f"seccomp attribute {attr}")
+
+
+def seccomp_load(ctx):
+    _seccomp_check(lib.nsexec_seccomp_load(ctx), "seccomp load")
+
+
+def seccomp_release(ctx):
+    lib.nsexec_seccomp_release(ctx)

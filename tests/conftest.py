@@ -527,8 +527,19 @@ def make_bundle(default_spec, rootfs, runtime, tmp_path_factory):
 def rootfs_copy(rootfs, tmp_path_factory):
     """A private copy of the busybox rootfs, for tests that write to it."""
     dest = tmp_path_factory.mktemp("pyrunc-test-rootfs") / "rootfs"
-    shutil.copytree(rootfs, dest, symlinks=True)
+    shutil.copytree(rootfs, dest, symlinks=True, ignore=_special_files)
     return dest
+
+
+def _special_files(directory, names):
+    """Device nodes, fifos and sockets are not copied: copytree would read
+    them as files (/dev/zero: forever). A rootfs should have none, but a
+    container run without a /dev mount leaves its devices in it."""
+    import stat
+    plain = (stat.S_ISDIR, stat.S_ISREG, stat.S_ISLNK)
+    return [name for name in names
+            if not any(is_kind(os.lstat(os.path.join(directory, name)).st_mode)
+                       for is_kind in plain)]
 
 
 @pytest.fixture

@@ -1,13 +1,13 @@
 """Config fields pyrunc accepts but does not apply yet.
 
 They are valid OCI config, so refusing them would break engines that always
-send them (podman sends a seccomp profile); running without them silently
+send them; running without them silently
 would hide a weaker container. create prints one warning line naming them.
 """
 import os
 
 _FIELDS = (
-    ("linux", "seccomp"), ("linux", "intelRdt"), ("linux", "personality"),
+    ("linux", "intelRdt"), ("linux", "personality"),
     ("linux", "timeOffsets"), ("linux", "mountLabel"),
     ("process", "apparmorProfile"), ("process", "selinuxLabel"),
     ("process", "ioPriority"), ("process", "scheduler"), ("process", "execCPUAffinity"),

@@ -10,6 +10,7 @@ import _socket
 import os
 
 from libcontainer import errors, syscalls
+from libcontainer.seccomp import Filter
 from libcontainer.channel import Channel
 from libcontainer.init import process, rootfs
 from libcontainer.init.cgroupfs import ContainerCgroups
@@ -73,13 +74,15 @@ def _run_init(channel, config):
     start refuses it, until delete ends it."""
     spec, proc = config["spec"], config["spec"].get("process") or {}
     joined = _CgroupJoined(channel)
+    # Checked and resolved now, while libseccomp can still be loaded from the host.
+    seccomp_filter = Filter.from_spec(spec.get("linux", {}).get("seccomp")) if proc else None
     _enter_own_namespaces(config, joined)
     fifo, pty, hook_states = _build_container(channel, config, joined)
     if pty:
         pty.become_controlling_terminal()
     else:
         os.setsid()
-    exe, env = _become_process(proc) if proc else (None, None)
+    exe, env = _become_process(proc, seccomp_filter) if proc else (None, None)
     if not os.access(f"/proc/self/fd/{fifo}", os.W_OK):
         raise errors.PyruncError(
             f"process.user: uid {os.getuid()} cannot write the exec fifo {config['fifo']}")
@@ -91,8 +94,7 @@ def _run_init(channel, config):
     if hook_states:
         from libcontainer import hooks
         hooks.run(spec, "startContainer", hook_states["startState"])
-    process.close_extra_fds(2 + config.get("preserveFds", 0))
-    process.execute(exe, proc["args"], env)
+    process.execute(exe, proc, env, 2 + config.get("preserveFds", 0), seccomp_filter)
 
 
 def _enter_own_namespaces(config, joined):
@@ -126,6 +128,9 @@ def _build_container(channel, config, joined):
     fifo = os.open(config["fifo"], os.O_PATH | os.O_CLOEXEC)
     os.close(rootfd)
     rootfs.pivot(config["rootfs"], linux.get("rootfsPropagation"))
+    if not os.path.isdir("/proc/self/fd"):
+        raise errors.PyruncError("mounts: the container needs proc mounted at /proc "
+                                 "(the init waits for start through /proc/self/fd)")
     rootfs.apply_sysctl(linux.get("sysctl"))
     rootfs.finish(spec)
     return fifo, pty, hook_states
@@ -171,16 +176,16 @@ def _become_namespace_root():
 
 def _run_exec(channel, config):
     proc = config["process"]
+    seccomp_filter = Filter.from_spec(config.get("seccomp"))  # before the host is gone
     _join_deferred_mount_namespace()
     os.chdir("/")
     pty = _console(channel, proc, "/dev/ptmx")
     if pty:
         pty.become_controlling_terminal()
-    exe, env = _become_process(proc)
+    exe, env = _become_process(proc, seccomp_filter)
     _CgroupJoined(channel).wait()  # nothing may run outside the container's cgroup
     channel.send({"type": "ready"})
-    process.close_extra_fds(2 + config.get("preserveFds", 0))
-    process.execute(exe, proc["args"], env)
+    process.execute(exe, proc, env, 2 + config.get("preserveFds", 0), seccomp_filter)
 
 
 def _console(channel, proc, ptmx, rootfd=None):
@@ -195,9 +200,9 @@ def _console(channel, proc, ptmx, rootfd=None):
     return pty
 
 
-def _become_process(proc):
+def _become_process(proc, seccomp_filter):
     env = process.environment(proc)
-    process.switch_user(proc)
+    process.switch_user(proc, seccomp_filter)
     process.enter_cwd(proc.get("cwd", "/"))
     return process.find_executable(proc["args"], env), env
 

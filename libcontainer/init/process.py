@@ -25,8 +25,9 @@ def apply_rlimits(rlimits):
             ) from None
 
 
-def switch_user(process):
-    """rlimits, groups, uid/gid and capabilities, in the order the kernel needs."""
+def switch_user(process, seccomp_filter=None):
+    """rlimits, groups, uid/gid and capabilities, in the order the kernel needs;
+    a seccomp filter too, here when it cannot wait for execute() (see there)."""
     user = process.get("user", {})
     uid, gid = user.get("uid", 0), user.get("gid", 0)
     plan = capabilities.CapabilityPlan.from_spec(process.get("capabilities"),
@@ -35,6 +36,8 @@ def switch_user(process):
     if "oomScoreAdj" in process:
         _write("process.oomScoreAdj", "/proc/self/oom_score_adj", process["oomScoreAdj"])
     plan.drop_bounding()
+    if seccomp_filter and not process.get("noNewPrivileges"):
+        seccomp_filter.load()  # needs CAP_SYS_ADMIN, which the uid change takes away
     plan.keep_across_setuid()
     try:
         os.setgroups(user.get("additionalGids", []))
@@ -117,5 +120,10 @@ def close_extra_fds(keep_upto):
                 pass
 
 
-def execute(path, args, env):
-    os.execve(path, args, env)
+def execute(path, process, env, keep_fds_upto, seccomp_filter=None):
+    """Exec the container's program. With no_new_privs the seccomp filter is
+    installed here, last, so that the init's own set-up is not filtered."""
+    close_extra_fds(keep_fds_upto)
+    if seccomp_filter and process.get("noNewPrivileges"):
+        seccomp_filter.load()
+    os.execve(path, process["args"], env)
