@@ -10,6 +10,12 @@ from cffi import FFI
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
+def _header_declarations(name):
+    """A header's declarations for cdef, which takes no preprocessor lines."""
+    with open(os.path.join(HERE, name)) as header:
+        return "".join(line for line in header if not line.startswith("#"))
+
+
 ffibuilder = FFI()
 ffibuilder.cdef(
     """
@@ -29,18 +35,8 @@ ffibuilder.cdef(
     int setdomainname(const char *name, size_t len);
     int prctl(int option, unsigned long arg2, unsigned long arg3,
               unsigned long arg4, unsigned long arg5);
-
-    struct nsexec_seccomp_arg { unsigned int arg; int op; uint64_t datum_a; uint64_t datum_b; };
-    int nsexec_seccomp_open(void);
-    void *nsexec_seccomp_init(uint32_t default_action);
-    int nsexec_seccomp_arch_add(void *ctx, const char *name);
-    int nsexec_seccomp_syscall(const char *name);
-    int nsexec_seccomp_rule(void *ctx, uint32_t action, int syscall, unsigned int count,
-                            const struct nsexec_seccomp_arg *args);
-    int nsexec_seccomp_attr(void *ctx, int attr, uint32_t value);
-    int nsexec_seccomp_load(void *ctx);
-    void nsexec_seccomp_release(void *ctx);
     """
+    + _header_declarations("seccomp.h")
 )
 
 with open(os.path.join(HERE, "nsexec.c")) as source:
