@@ -1,7 +1,7 @@
 """A container as recorded in the state store, and its live status."""
 import os
 
-from libcontainer import state as statestore
+from libcontainer import errors, state as statestore
 
 OCI_VERSION = "1.2.0"
 
@@ -50,7 +50,7 @@ class Container:
     def _frozen(self):
         try:
             return self.cgroup().is_frozen()
-        except Exception:  # a vanished cgroup is simply not frozen
+        except (OSError, errors.PyruncError):  # a vanished cgroup is not frozen
             return False
 
     def oci_state(self):

@@ -88,8 +88,10 @@ class ValidatedCache:
         self.directory = directory or os.environ.get("PYRUNC_CACHE_DIR") or _default_dir()
 
     def key(self, raw):
+        # The schema by its bytes (~30 KB, a fraction of a millisecond): the
+        # same schema installed in two places shares the cache entries.
         digest = sha256()
-        with open(validate._schema_file("config-schema.json"), "rb") as f:
+        with open(validate.schema_file("config-schema.json"), "rb") as f:
             digest.update(f.read())
         digest.update(b"\0")
         digest.update(raw)

@@ -92,7 +92,7 @@ _TYPE_WORDS = {
 }
 
 
-def _schema_file(name: str) -> str:
+def schema_file(name: str) -> str:
     """Find a schema whether installed (libcontainer/schemas/) or in the source tree (schemas/)."""
     here = os.path.dirname(os.path.abspath(__file__))
     installed = os.path.join(here, os.pardir, "schemas", name)
@@ -110,7 +110,7 @@ def _validator():
 
         import jsonschema  # lazy on purpose: see the module docstring
 
-        with open(_schema_file("config-schema.json"), encoding="utf-8") as f:
+        with open(schema_file("config-schema.json"), encoding="utf-8") as f:
             schema = json.load(f)
         _VALIDATOR = jsonschema.Draft202012Validator(schema)
     return _VALIDATOR

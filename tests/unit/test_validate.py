@@ -350,12 +350,10 @@ def test_validator_is_cached():
     assert first is not None and validate._VALIDATOR is first
 
 
-def test_schemas_are_valid_and_findable(monkeypatch):
+def test_schemas_are_valid_and_findable():
     import jsonschema
-    monkeypatch.syspath_prepend(REPO)
-    import schemas
     for name in ("config-schema.json", "state-schema.json"):
-        path = schemas.schema_path(name)
+        path = validate.schema_file(name)
         assert os.path.isabs(path) and os.path.isfile(path)
         with open(path) as f:
             jsonschema.Draft202012Validator.check_schema(json.load(f))
