@@ -1,12 +1,14 @@
-"""The compiled pre-Python init (see nsexec.c) and its syscall wrappers."""
+"""The C side of pyrunc: pyrunc-init, which runs a container's plan before
+any interpreter exists (executor.c), and the cffi module _native (libseccomp
+wrappers and the plan's operation numbers)."""
 import os
 
+INIT_NAME = "pyrunc-init"
 
-def library_path():
-    """Path of the compiled module, for LD_PRELOAD; found without importing it,
-    since importing it is not needed by the parent."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    for name in os.listdir(here):
-        if name.startswith("_native") and name.endswith(".so"):
-            return os.path.join(here, name)
-    raise ImportError("the _nsexec module is not built: run `pip install .`")
+
+def init_path():
+    """Path of the compiled pyrunc-init, found without importing anything."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), INIT_NAME)
+    if not os.path.isfile(path):
+        raise ImportError("pyrunc-init is not built: run `pip install -e .`")
+    return path

@@ -1,6 +1,6 @@
 /*
  * Thin wrappers over libseccomp, loaded with dlopen when a config asks for a
- * seccomp filter: pyrunc builds without libseccomp's headers and runs without
+ * seccomp filter, which the parent compiles to BPF: pyrunc builds without libseccomp's headers and runs without
  * the library unless a container needs it (Debian always ships libseccomp2).
  * Prototypes below are libseccomp 2.x's public API.
  */
@@ -17,6 +17,7 @@ static int (*p_syscall_resolve_name)(const char *);
 static int (*p_rule_add_array)(void *, uint32_t, int, unsigned int, const struct nsexec_seccomp_arg *);
 static int (*p_attr_set)(void *, int, uint32_t);
 static int (*p_load)(void *);
+static int (*p_export_bpf)(void *, int);
 static void (*p_release)(void *);
 
 /* 0, or -1 when libseccomp.so.2 or one of its functions cannot be found. */
@@ -36,9 +37,10 @@ int nsexec_seccomp_open(void)
 	p_rule_add_array = dlsym(lib, "seccomp_rule_add_array");
 	p_attr_set = dlsym(lib, "seccomp_attr_set");
 	p_load = dlsym(lib, "seccomp_load");
+	p_export_bpf = dlsym(lib, "seccomp_export_bpf");
 	p_release = dlsym(lib, "seccomp_release");
 	if (!p_init || !p_arch_add || !p_arch_resolve_name || !p_syscall_resolve_name ||
-	    !p_rule_add_array || !p_attr_set || !p_load || !p_release)
+	    !p_rule_add_array || !p_attr_set || !p_load || !p_export_bpf || !p_release)
 		return -1;
 	opened = 1;
 	return 0;
@@ -66,4 +68,6 @@ int nsexec_seccomp_rule(void *ctx, uint32_t action, int syscall, unsigned int co
 
 int nsexec_seccomp_attr(void *ctx, int attr, uint32_t value) { return -p_attr_set(ctx, attr, value); }
 int nsexec_seccomp_load(void *ctx) { return -p_load(ctx); }
+/* The filter as BPF (struct sock_filter[]), written to fd: pyrunc-init loads it. */
+int nsexec_seccomp_export(void *ctx, int fd) { return -p_export_bpf(ctx, fd); }
 void nsexec_seccomp_release(void *ctx) { p_release(ctx); }

@@ -1,4 +1,4 @@
-/* libseccomp wrappers (seccomp.c); cffi's cdef in build.py repeats these. */
+/* libseccomp wrappers (seccomp.c); cffi's cdef in build.py reads this file. */
 #ifndef NSEXEC_SECCOMP_H
 #define NSEXEC_SECCOMP_H
 #include <stdint.h>
@@ -19,5 +19,6 @@ int nsexec_seccomp_rule(void *ctx, uint32_t action, int syscall, unsigned int co
 			const struct nsexec_seccomp_arg *args);
 int nsexec_seccomp_attr(void *ctx, int attr, uint32_t value);
 int nsexec_seccomp_load(void *ctx);
+int nsexec_seccomp_export(void *ctx, int fd);
 void nsexec_seccomp_release(void *ctx);
 #endif

@@ -1,34 +1,33 @@
-"""Framed messages over the init pipe, with fd passing.
+"""Frames over the init pipe, with fd passing.
 
-The parent and the init (and the C constructor before it) talk over one unix
-stream socket. A frame is a 4-byte native-endian length, a 1-byte kind, and
-the payload:
-  M  a dict, marshal-encoded (Python to Python)
-  S  stage1: the constructor's pid, as decimal text (C to parent)
-  C  child: the pid Python runs in, as decimal text (C to parent)
-  E  an error message, UTF-8 text (C to parent)
-marshal and _socket rather than json and socket: both sides are our own code,
-and the init pays every import on the path of every container start.
-A frame may carry file descriptors (SCM_RIGHTS), e.g. a pty master.
+pyrunc and pyrunc-init (C, _nsexec/executor.c) talk over one unix stream
+socket. A frame is a 4-byte native-endian length, a 1-byte kind, and the
+payload. From the init (see KINDS):
+  S  "<pid>": waiting for its user namespace's id maps
+  C  "<pid>": the process that becomes the container's (pyrunc's child)
+  E  an error message, UTF-8 text; the init exits
+  R  ready: set up, waiting for start (exec: about to execve)
+  H  the init wants the hook states: the parent runs its hooks first
+  T  a pty master, passed with the frame (SCM_RIGHTS)
+To the init: P the plan, G id maps written, J in the cgroup, K hook states.
 """
 import _socket
-import marshal
 import os
 import sys
 
 _HEADER = 5
 _MAX_FDS = 8
 _FD_SIZE = 4
-_C_KINDS = {b"S": "stage1", b"C": "child"}
+KINDS = {b"S": "stage1", b"C": "child", b"E": "error", b"R": "ready", b"H": "hooks",
+         b"T": "console"}
 
 
 def socketpair():
     return _socket.socketpair(_socket.AF_UNIX, _socket.SOCK_STREAM)
 
 
-def send_with_fds(sock, data, fds):
-    payload = b"".join(fd.to_bytes(_FD_SIZE, sys.byteorder) for fd in fds)
-    sock.sendmsg([data], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, payload)])
+def frame(kind, payload=b""):
+    return len(payload).to_bytes(4, sys.byteorder) + kind + payload
 
 
 class Channel:
@@ -37,19 +36,12 @@ class Channel:
         self._buffer = b""
         self._fds = []
 
-    def send(self, message, fds=()):
-        payload = marshal.dumps(message)
-        frame = len(payload).to_bytes(4, sys.byteorder) + b"M" + payload
-        if fds:
-            send_with_fds(self.sock, frame, fds)
-        else:
-            self.sock.sendall(frame)
-
-    def send_bytes(self, data):
-        self.sock.sendall(data)
+    def send(self, kind, payload=b""):
+        self.sock.sendall(frame(kind, payload))
 
     def recv(self):
-        """The next message as a dict, or None once the other side has closed."""
+        """The next message as a dict {"type": ..., "pid"/"msg": ...}, or
+        None once the other side has closed."""
         if not self._have(_HEADER):
             return None
         length = int.from_bytes(self._buffer[:4], sys.byteorder)
@@ -57,11 +49,12 @@ class Channel:
             return None
         kind, payload = self._buffer[4:5], self._buffer[_HEADER:_HEADER + length]
         self._buffer = self._buffer[_HEADER + length:]
-        if kind == b"M":
-            return marshal.loads(payload)
-        if kind == b"E":
-            return {"type": "error", "msg": payload.decode(errors="replace")}
-        return {"type": _C_KINDS[kind], "pid": int(payload)}
+        name = KINDS.get(kind, "unknown")
+        if name == "error":
+            return {"type": name, "msg": payload.decode(errors="replace")}
+        if name in ("stage1", "child"):
+            return {"type": name, "pid": int(payload)}
+        return {"type": name}
 
     def take_fd(self):
         """A descriptor that came with an earlier message, in arrival order."""
@@ -79,7 +72,9 @@ class Channel:
         for level, kind, payload in ancillary:
             if level == _socket.SOL_SOCKET and kind == _socket.SCM_RIGHTS:
                 for i in range(0, len(payload) - _FD_SIZE + 1, _FD_SIZE):
-                    self._fds.append(int.from_bytes(payload[i:i + _FD_SIZE], sys.byteorder))
+                    fd = int.from_bytes(payload[i:i + _FD_SIZE], sys.byteorder)
+                    os.set_inheritable(fd, False)
+                    self._fds.append(fd)
         self._buffer += data
         return bool(data)
 

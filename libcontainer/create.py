@@ -4,7 +4,7 @@ import _signal as signal  # the C module: signal.py would import enum (~5 ms)
 import sys
 import time
 
-from libcontainer import cgroups, errors, launcher, namespaces, state as statestore
+from libcontainer import cgroups, errors, launcher, namespaces, plan, state as statestore
 from libcontainer.config import loader, unsupported
 from libcontainer.container import Container
 
@@ -59,6 +59,7 @@ class _Creation:
         self.systemd_cgroup = systemd_cgroup
         self.linux = spec.get("linux", {})
         self.cgroup = None
+        self.rootfs = None
         self.launched = None
 
     def run(self, pid_file, console_socket, on_console, preserve_fds):
@@ -69,45 +70,31 @@ class _Creation:
         fifo = self.store.path(self.id, statestore.FIFO_NAME)
         os.mkfifo(fifo)
         os.chmod(fifo, 0o622)  # the init writes it, maybe as a non-root user
-        namespace_list = self.linux.get("namespaces", [])
-        new_userns = namespaces.has_new(namespace_list, "user")
-        self.launched = launcher.spawn(
-            namespaces.bootstrap_for_create(namespace_list), on_spawned=self._make_cgroup,
-            on_stage1=self._write_id_maps if new_userns else None)
-        rootfs = os.path.realpath(os.path.join(self.bundle, self.spec["root"]["path"]))
+        self.cgroup = cgroups.manager_for(self.linux.get("cgroupsPath"), self.id,
+                                          systemd=self.systemd_cgroup)
+        self.rootfs = os.path.realpath(os.path.join(self.bundle, self.spec["root"]["path"]))
+        ops = plan.compile_create(self.spec, plan.CreateContext(
+            self.bundle, self.rootfs, fifo, self.cgroup.dirs(), preserve_fds,
+            seccomp_program(self.spec) if process else None))
+        # Made before the init starts: it mounts the cgroup dirs soon after.
+        self.cgroup.create()
+        self.cgroup.apply(self.linux.get("resources") or {})
+        self.launched = launcher.spawn(ops, on_stage1=self._write_id_maps)
         channel = self.launched.channel
-        launcher.send_config(channel, {
-            "kind": "init", "spec": self.spec, "bundle": self.bundle, "fifo": fifo,
-            "rootfs": rootfs, "userns": self._in_userns(), "preserveFds": preserve_fds,
-            "cgroupns": namespaces.has_new(namespace_list, "cgroup"),
-            "hooks": bool(self.spec.get("hooks")),
-            "cgroupDirs": self.cgroup.dirs(),
-        })
         # Moving a process between cgroups can wait for an RCU grace period
         # (~10-20 ms on v1): the init builds the container's root meanwhile,
         # and waits for this message before anything that needs the cgroup
         # (a cgroup namespace, hooks, saying it is ready).
         self.cgroup.add_pid(self.launched.pid)
-        launcher.send_config(channel, {"type": "cgroup-joined"})
-        launcher.serve(self.launched.channel, console_socket, on_console,
+        launcher.tell(channel, b"J")
+        launcher.serve(channel, console_socket, on_console,
                        handlers={"hooks": self._runtime_hooks})
-        record = self._record(rootfs)
+        record = self._record(self.rootfs)
         self.store.save(self.id, record)
         if pid_file:
             write_pid_file(pid_file, self.launched.pid)
-        self.launched.channel.close()
+        channel.close()
         return Container(self.store, record)
-
-    def _make_cgroup(self):
-        """The container's cgroup with its limits: made while the init's
-        interpreter loads (see launcher.spawn)."""
-        self.cgroup = cgroups.manager_for(self.linux.get("cgroupsPath"), self.id,
-                                          systemd=self.systemd_cgroup)
-        self.cgroup.create()
-        self.cgroup.apply(self.linux.get("resources") or {})
-
-    def _in_userns(self):
-        return any(ns["type"] == "user" for ns in self.linux.get("namespaces", []))
 
     def _runtime_hooks(self, _message):
         """The init has built the container's root and waits before pivoting:
@@ -117,9 +104,9 @@ class _Creation:
         creating = hooks.state_json(self.spec, self.id, "creating", pid, self.bundle)
         hooks.run(self.spec, "prestart", creating)
         hooks.run(self.spec, "createRuntime", creating)
-        self.launched.channel.send({
-            "type": "continue", "state": creating,
-            "startState": hooks.state_json(self.spec, self.id, "created", pid, self.bundle)})
+        starting = hooks.state_json(self.spec, self.id, "created", pid, self.bundle)
+        launcher.tell(self.launched.channel, b"K",
+                      creating.encode() + b"\0" + starting.encode() + b"\0")
 
     def _write_id_maps(self, pid):
         launcher.write_id_maps(pid, self.linux.get("uidMappings", []),
@@ -144,6 +131,15 @@ class _Creation:
             except errors.PyruncError:
                 pass
         self.store.remove(self.id)
+
+
+def seccomp_program(spec):
+    """linux.seccomp compiled to BPF (program, flags), or None."""
+    profile = (spec.get("linux") or {}).get("seccomp")
+    if not profile:
+        return None
+    from libcontainer.seccomp import Filter
+    return Filter.from_spec(profile).bpf()
 
 
 def write_pid_file(path, pid):

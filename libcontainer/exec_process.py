@@ -1,11 +1,12 @@
 """exec: start another process inside a running container.
 
-The same launcher as create, told to join every namespace of the container's
-init (/proc/PID/ns/*); the process joins the container's cgroup while the
-constructor waits, and gets the container's root, env, user and capabilities
-from the process spec the caller built (see process_spec()).
+The same launcher as create, with a plan that joins every namespace of the
+container's init (/proc/PID/ns/*); the process joins the container's cgroup
+while pyrunc-init waits, and gets the container's root, env, user and
+capabilities from the process spec the caller built (see process_spec()).
 """
-from libcontainer import errors, launcher, namespaces
+from libcontainer import errors, launcher, plan
+from libcontainer.create import seccomp_program
 
 
 def process_spec(container, args, env=(), cwd=None, user=None, terminal=False,
@@ -40,18 +41,16 @@ def exec_process(container, process, *, console_socket=None, on_console=None,
     preserve_fds, extra_env = launcher.inherited_fds(preserve_fds)
     process = dict(process, env=process.get("env", []) + extra_env)
     linux = container.spec.get("linux", {})
-    bootstrap = namespaces.bootstrap_for_exec(linux.get("namespaces", []), container.pid)
+    ops = plan.compile_exec(linux.get("namespaces", []), container.pid, process,
+                            seccomp_program(container.spec), preserve_fds)
     cgroup = container.cgroup()
-    launched = launcher.spawn(bootstrap)
+    launched = launcher.spawn(ops)
     channel = launched.channel
     try:
-        launcher.send_config(channel, {"kind": "exec", "process": process,
-                                       "preserveFds": preserve_fds,
-                                       "seccomp": linux.get("seccomp")})
         # As in create: the move may wait for an RCU grace period, which the
-        # child's start-up overlaps; it execs only after this message.
+        # child's set-up overlaps; it execs only after this message.
         cgroup.add_pid(launched.pid)
-        launcher.send_config(channel, {"type": "cgroup-joined"})
+        launcher.tell(channel, b"J")
         launcher.serve(channel, console_socket, on_console, until=None)
     except BaseException:
         launcher.kill_and_reap(launched.pid)

@@ -1,81 +1,76 @@
 """Parent side of starting a process inside the container's namespaces.
 
-Spawns the interpreter with the _nsexec constructor preloaded, hands it the
-bootstrap message, writes the user namespace's id maps and puts it into the
-cgroup while it waits, and returns a Channel to the Python side of the child.
+Spawns pyrunc-init (C, _nsexec/executor.c) from a sealed memfd copy, so the
+executable a container could reach through /proc/PID/exe cannot be written
+(CVE-2019-5736); hands it the plan; writes the user namespace's id maps and
+puts it into the cgroup while it works; and returns the channel to it.
 Used both for a container's init and for `exec`.
 """
+import fcntl
 import os
 import _signal as signal  # the C module: signal.py would import enum (~5 ms)
-import sys
 
 import _nsexec
 from libcontainer import errors
 from libcontainer.channel import Channel, socketpair
 from libcontainer.console_socket import send_master
+from libcontainer.plan import encode
 
-_BOOT = ("import sys; sys.path[:0] = {paths!r}; "
-         "from libcontainer.init.main import main; main()")
+_SEALS = fcntl.F_SEAL_SEAL | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_WRITE
+_init_image = None
 
 
 class Launched:
-    """A child that got through the constructor: its pid and its channel."""
+    """A child that got through the namespace set-up: its pid and its channel."""
 
     def __init__(self, pid, channel):
         self.pid = pid
         self.channel = channel
 
 
-def _import_paths():
-    # -I -S keeps the host's site-packages and PYTHON* variables out of the
-    # init (and startup fast); it needs only pyrunc's own tree and cffi's backend.
-    here = os.path.dirname(os.path.dirname(os.path.abspath(errors.__file__)))
-    backend = _cffi_backend_dir()
-    return [here] if backend == here else [here, backend]
+def sealed_init():
+    """A sealed memfd holding pyrunc-init: nothing can write it, not even
+    through /proc/PID/exe of a process that runs it."""
+    global _init_image
+    if _init_image is None:
+        with open(_nsexec.init_path(), "rb") as f:
+            _init_image = f.read()
+    fd = os.memfd_create("pyrunc-init", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+    try:
+        os.write(fd, _init_image)
+        fcntl.fcntl(fd, fcntl.F_ADD_SEALS, _SEALS)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
-def _cffi_backend_dir():
-    """Where _cffi_backend is, found without importing it (~1 ms)."""
-    for directory in sys.path:
-        try:
-            if any(n.startswith("_cffi_backend.") for n in os.listdir(directory or ".")):
-                return directory
-        except OSError:
-            continue
-    raise errors.PyruncError("cffi is not installed (its _cffi_backend module is missing)")
+def spawn(ops, on_stage1=None, on_child=None):
+    """Start pyrunc-init on the plan `ops`. The process it forks is our child
+    (CLONE_PARENT), so we can wait for it.
 
-
-def spawn(bootstrap_lines, on_spawned=None, on_stage1=None, on_child=None):
-    """Start the child: the constructor gets `bootstrap_lines`. The final
-    process it makes is our child (CLONE_PARENT), so we can wait for it.
-
-    Callbacks, each overlapping work of the child's: on_spawned() right
-    after the interpreter is started (it loads meanwhile); on_stage1(pid)
-    while the constructor waits, before it unshares anything but the user
-    namespace (id maps); on_child(pid) once the final process exists, while
-    its interpreter starts. If one fails, the child is taken down and
+    Callbacks, each overlapping work of the child's: on_stage1(pid) while the init waits in its new user
+    namespace (the plan has OP_USERNS_SYNC): id maps; on_child(pid) once the
+    final process exists. If one fails, the child is taken down and
     collected before the error is raised."""
-    bootstrap = _frame(bootstrap_lines + (["sync"] if on_stage1 else []))
     parent_sock, child_sock = socketpair()
     child_fd = child_sock.fileno()
     os.set_inheritable(child_fd, True)
-    env = {"LD_PRELOAD": _nsexec.library_path(), "_PYRUNC_INITPIPE": str(child_fd)}
-    # The interpreter itself, not a venv's link to it: a venv is of no use
-    # to the init (its sys.path is set by _BOOT) and costs a pyvenv.cfg lookup.
-    interpreter = os.path.realpath(sys.executable)
-    argv = [interpreter, "-I", "-S", "-c", _BOOT.format(paths=_import_paths())]
+    image = sealed_init()
     try:
-        intermediate = os.posix_spawn(interpreter, argv, env)
+        intermediate = os.posix_spawn(f"/proc/self/fd/{image}", ["pyrunc-init"],
+                                      {"_PYRUNC_INITPIPE": str(child_fd)})
     finally:
+        os.close(image)
         child_sock.close()
     channel = Channel(parent_sock)
     try:
-        channel.send_bytes(bootstrap)
-        failure = _call(on_spawned)
-        if on_stage1:
+        channel.send(b"P", encode(ops))
+        failure = None
+        if any(op.name == "OP_USERNS_SYNC" for op in ops):
             stage1_pid = expect(channel, "stage1")["pid"]
             failure = failure or _call(on_stage1, stage1_pid)
-            channel.send_bytes(b"g")  # even after a failure: so that it goes on to exit
+            channel.send(b"G")  # even after a failure: so that it goes on to exit
         pid = expect(channel, "child")["pid"]
     except BaseException:
         kill_and_reap(intermediate)
@@ -100,11 +95,6 @@ def _call(callback, *args):
     return None
 
 
-def _frame(lines):
-    text = "\n".join(lines).encode() + b"\n"
-    return len(text).to_bytes(4, sys.byteorder) + text
-
-
 def expect(channel, kind):
     """The next message, which must be `kind`; an error message is raised."""
     message = channel.recv()
@@ -117,11 +107,11 @@ def expect(channel, kind):
     return message
 
 
-def send_config(channel, message):
-    """Send the child its configuration. A child that died already is not
-    reported here: serve() then reads why (its error message, or EOF)."""
+def tell(channel, kind, payload=b""):
+    """Send the child a frame. A child that died already is not reported
+    here: serve() then reads why (its error message, or EOF)."""
     try:
-        channel.send(message)
+        channel.send(kind, payload)
     except (BrokenPipeError, ConnectionResetError):
         pass
 

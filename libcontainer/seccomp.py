@@ -1,8 +1,8 @@
-"""OCI linux.seccomp as a libseccomp filter (config-linux.md "Seccomp").
+"""OCI linux.seccomp as a BPF program (config-linux.md "Seccomp").
 
-Filter.from_spec checks the profile and resolves syscall names while the
-init still sees the host (libseccomp is loaded from there); load() installs
-it as late as it can: just before the process is exec'd with
+The parent checks the profile, resolves syscall names and compiles it with
+libseccomp (Filter.from_spec, Filter.bpf); pyrunc-init only hands the
+program to seccomp(2), as late as it can: just before execve with
 noNewPrivileges, else before the user change, while CAP_SYS_ADMIN is still
 there (what the kernel needs to install a filter without no_new_privs).
 """
@@ -17,10 +17,9 @@ ACTIONS = {
 _TAKES_RET = ("SCMP_ACT_ERRNO", "SCMP_ACT_TRACE")
 OPERATORS = {"SCMP_CMP_NE": 1, "SCMP_CMP_LT": 2, "SCMP_CMP_LE": 3, "SCMP_CMP_EQ": 4,
              "SCMP_CMP_GE": 5, "SCMP_CMP_GT": 6, "SCMP_CMP_MASKED_EQ": 7}
-# libseccomp filter attributes (enum scmp_filter_attr)
-ATTR_CTL_NNP, ATTR_CTL_TSYNC, ATTR_CTL_LOG, ATTR_CTL_SSB = 3, 4, 6, 7
-FLAGS = {"SECCOMP_FILTER_FLAG_TSYNC": ATTR_CTL_TSYNC, "SECCOMP_FILTER_FLAG_LOG": ATTR_CTL_LOG,
-         "SECCOMP_FILTER_FLAG_SPEC_ALLOW": ATTR_CTL_SSB}
+# seccomp(2) SECCOMP_SET_MODE_FILTER flags
+FLAGS = {"SECCOMP_FILTER_FLAG_TSYNC": 1, "SECCOMP_FILTER_FLAG_LOG": 2,
+         "SECCOMP_FILTER_FLAG_SPEC_ALLOW": 4}
 EPERM = 1
 
 
@@ -51,29 +50,25 @@ class Filter:
         default = action_code(seccomp.get("defaultAction"), seccomp.get("defaultErrnoRet"),
                               f"{field}.defaultAction")
         arches = [a[len("SCMP_ARCH_"):].lower() for a in seccomp.get("architectures", [])]
-        flags = []
+        flags = 0
         for flag in seccomp.get("flags", []):
             if flag not in FLAGS:
                 raise errors.PyruncError(f"{field}.flags: unknown flag {flag!r}")
-            flags.append(FLAGS[flag])
+            flags |= FLAGS[flag]
         rules = [rule for index, entry in enumerate(seccomp.get("syscalls", []))
                  for rule in _rules(entry, f"{field}.syscalls[{index}]", default, sys)]
         return cls(default, arches, flags, rules)
 
-    def load(self, sys=None):
+    def bpf(self, sys=None):
+        """(the program as struct sock_filter[] bytes, seccomp(2) flags)."""
         sys = _provider(sys)
         ctx = sys.seccomp_new(self.default)
         try:
-            # libseccomp sets no_new_privs itself unless told not to; whether
-            # the process gets it is process.noNewPrivileges' business.
-            _guard("linux.seccomp", sys.seccomp_attr, ctx, ATTR_CTL_NNP, 0)
-            for attr in self.flags:
-                _guard("linux.seccomp.flags", sys.seccomp_attr, ctx, attr, 1)
             for arch in self.arches:
                 _guard("linux.seccomp.architectures", sys.seccomp_arch_add, ctx, arch)
             for field, action, number, args in self.rules:
                 _guard(field, sys.seccomp_rule, ctx, action, number, args)
-            _guard("linux.seccomp", sys.seccomp_load, ctx)
+            return _guard("linux.seccomp", sys.seccomp_export, ctx), self.flags
         finally:
             sys.seccomp_release(ctx)
 
@@ -92,7 +87,9 @@ def _rules(entry, field, default, sys):
     # A name neither libseccomp nor this kernel knows is skipped, as runc does:
     # profiles list syscalls of every architecture and kernel version.
     numbers = [(name, sys.seccomp_syscall(name)) for name in entry.get("names", [])]
-    return [(f"{field} {name}", action, number, args) for name, number in numbers if number >= 0]
+    # -1 is libseccomp's "unknown"; other negative numbers are its pseudo-syscalls
+    # (socketcall, ipc, ... on the profile's other architectures) and are kept.
+    return [(f"{field} {name}", action, number, args) for name, number in numbers if number != -1]
 
 
 def _guard(field, call, *args):

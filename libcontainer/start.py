@@ -22,17 +22,28 @@ def start(container):
 
 
 def _release_init(container):
-    """Open the exec fifo: the init, blocked opening its other end, writes one
-    byte and execs. Poll so a dead init can't leave us waiting forever."""
+    """Open the exec fifo: the init, blocked opening its other end, writes
+    "0", then runs the startContainer hooks and execs. Its end is
+    close-on-exec: end of file says the process runs; anything more it
+    writes is why it could not. Poll, so a dead init can't leave us
+    waiting forever."""
     fd = os.open(container.fifo_path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    said, started = b"", False
     try:
         while True:
             ready, _, _ = select.select([fd], [], [], 0.1)
-            data = os.read(fd, 1) if ready else b""
+            data = os.read(fd, 4096) if ready else b""
             if data:
+                said += data
+                started = True
+            elif ready and started:
+                break  # end of file: the init exec'd, or failed and said why
+            elif not container.is_alive():
                 break
-            if not container.is_alive():
-                raise errors.PyruncError(f"container {container.id}: its init exited before start")
     finally:
         os.close(fd)
     os.unlink(container.fifo_path)
+    if not started:
+        raise errors.PyruncError(f"container {container.id}: its init exited before start")
+    if said[1:]:
+        raise errors.PyruncError(said[1:].decode(errors="replace"))

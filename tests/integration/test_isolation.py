@@ -294,7 +294,24 @@ def test_tmpcopyup_tmpfs_starts_with_the_directory_it_covers(runtime, make_bundl
 
 
 def test_mount_options_not_supported_yet_are_named(runtime, make_bundle, host_dir):
-    b = make_bundle(["true"], extra_mounts=[bind(host_dir, "/root", "rro")])
+    b = make_bundle(["true"], extra_mounts=[bind(host_dir, "/root", "idmap")])
     rc, out, err = runtime("create", "--bundle", b.path, b.id)
-    assert_one_line_error(rc, out, err, ".options: rro not supported yet")
+    assert_one_line_error(rc, out, err, ".options: idmap not supported yet")
     assert_nothing_left(runtime, b.id)
+
+
+def test_recursive_read_only_reaches_submounts(runtime, make_bundle):
+    """rro (mount_setattr AT_RECURSIVE): every mount of the bound tree is
+    read-only, not only its top; plain ro leaves the submounts as they were.
+    /sys/fs/cgroup has submounts here (one per hierarchy); only read."""
+    script = ("awk '$5 ~ \"^/mnt/(r|plain)/\" {split($6, o, \",\"); print $5, o[1]}' "
+              "/proc/self/mountinfo | sort")
+    b = make_bundle(["sh", "-c", script], extra_mounts=[
+        bind("/sys/fs/cgroup", "/mnt/r", "rro"), bind("/sys/fs/cgroup", "/mnt/plain")])
+    rc, out, err = runtime("run", "--bundle", b.path, b.id)
+    assert rc == 0, err
+    lines = [line.split() for line in out.splitlines()]
+    recursive = [opt for where, opt in lines if where.startswith("/mnt/r/")]
+    plain = [opt for where, opt in lines if where.startswith("/mnt/plain/")]
+    assert recursive and set(recursive) == {"ro"}, out
+    assert "rw" in plain, out  # the host's hierarchies are rw: left as they are

@@ -1,7 +1,10 @@
-"""The init pipe's framing: Python messages, the C constructor's frames, fds."""
+"""The init pipe's framing: the frames pyrunc-init writes, fds passed with them."""
 import os
+import socket
+import sys
+import threading
 
-from libcontainer.channel import Channel, socketpair
+from libcontainer.channel import Channel, frame, socketpair
 
 
 def pair():
@@ -9,12 +12,16 @@ def pair():
     return Channel(a), Channel(b)
 
 
-def test_messages_round_trip_in_order():
+def test_frames_as_executor_c_writes_them():
     left, right = pair()
-    left.send({"type": "ready", "n": 1, "args": ["sh", "-c", "x"]})
-    left.send({"type": "other", "nested": {"a": [True, None]}})
-    assert right.recv() == {"type": "ready", "n": 1, "args": ["sh", "-c", "x"]}
-    assert right.recv() == {"type": "other", "nested": {"a": [True, None]}}
+    for kind, payload in ((b"S", b"123"), (b"C", b"456"), (b"E", b"mounts[2]: x: No such file"),
+                          (b"R", b""), (b"H", b"")):
+        left.sock.sendall(len(payload).to_bytes(4, sys.byteorder) + kind + payload)
+    assert right.recv() == {"type": "stage1", "pid": 123}
+    assert right.recv() == {"type": "child", "pid": 456}
+    assert right.recv() == {"type": "error", "msg": "mounts[2]: x: No such file"}
+    assert right.recv() == {"type": "ready"}
+    assert right.recv() == {"type": "hooks"}
 
 
 def test_eof_is_none():
@@ -23,32 +30,24 @@ def test_eof_is_none():
     assert right.recv() is None
 
 
-def test_constructor_frames_as_nsexec_c_writes_them():
-    left, right = pair()
-    for kind, payload in ((b"S", b"123"), (b"C", b"456"), (b"E", b"joining x: No such file")):
-        left.send_bytes(len(payload).to_bytes(4, "little") + kind + payload)
-    assert right.recv() == {"type": "stage1", "pid": 123}
-    assert right.recv() == {"type": "child", "pid": 456}
-    assert right.recv() == {"type": "error", "msg": "joining x: No such file"}
-
-
-def test_fds_travel_with_a_message():
+def test_fds_travel_with_a_frame():
     left, right = pair()
     r, w = os.pipe()
-    left.send({"type": "console"}, fds=[w])
+    left.sock.sendmsg([frame(b"T")], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+                                       w.to_bytes(4, sys.byteorder))])
     os.close(w)
     assert right.recv() == {"type": "console"}
     received = right.take_fd()
+    assert not os.get_inheritable(received)
     os.write(received, b"through the passed fd")
     os.close(received)
     assert os.read(r, 100) == b"through the passed fd"
 
 
-def test_large_message_is_reassembled():
+def test_large_frame_is_reassembled():
     left, right = pair()
-    big = {"type": "init", "blob": "x" * 300000}
-    import threading
-    sender = threading.Thread(target=left.send, args=(big,))
+    payload = b"x" * 300000
+    sender = threading.Thread(target=left.send, args=(b"E", payload))
     sender.start()
-    assert right.recv() == big
+    assert right.recv() == {"type": "error", "msg": payload.decode()}
     sender.join()

@@ -1,34 +1,51 @@
-"""OCI mount options -> mount(2) flags, propagation and data."""
-from libcontainer import syscalls as sc
-from libcontainer.init.mounts import MountOptions
+"""OCI mount options -> mount attributes, propagation and filesystem options."""
+from libcontainer.plan.mounts import (ATIME, MS_REC, NOATIME, NODEV, NOEXEC, NOSUID,
+                                      PROPAGATION, RDONLY, MountOptions)
 
 
-def test_flags_and_data_split():
+def test_flags_and_filesystem_options_are_split():
     options = MountOptions(["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"])
-    assert options.flags == sc.MS_NOSUID | sc.MS_NOEXEC
-    assert options.data == "newinstance,ptmxmode=0666,mode=0620,gid=5"
-    assert not options.is_bind
+    assert options.set == NOSUID | NOEXEC
+    assert options.clear == 0
+    assert options.data == ["newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]
 
 
 def test_later_options_win():
-    assert MountOptions(["ro", "rw"]).flags & sc.MS_RDONLY == 0
-    assert MountOptions(["rw", "ro"]).flags & sc.MS_RDONLY
+    assert MountOptions(["ro", "rw"]).set & RDONLY == 0
+    assert MountOptions(["ro", "rw"]).clear & RDONLY
+    assert MountOptions(["rw", "ro"]).set & RDONLY
+    assert not MountOptions(["rw", "ro"]).clear & RDONLY
 
 
-def test_rbind_and_propagation():
+def test_bind_and_recursive_propagation():
     options = MountOptions(["rbind", "ro", "rprivate"])
-    assert options.is_bind and options.flags & sc.MS_REC and options.flags & sc.MS_RDONLY
-    assert options.propagation == [sc.MS_PRIVATE | sc.MS_REC]
-    assert options.data is None
+    assert options.bind and options.rbind
+    assert options.set == RDONLY
+    assert options.propagation == PROPAGATION["private"] | MS_REC
+    assert options.data == []
+
+
+def test_recursive_attributes_apply_to_submounts():
+    options = MountOptions(["rro", "rnosuid", "nodev", "rnoatime"])
+    assert options.rec_set == RDONLY | NOSUID | NOATIME
+    assert options.rec_clear == ATIME
+    assert options.set == NODEV
 
 
 def test_no_options():
     options = MountOptions(None)
-    assert (options.flags, options.propagation, options.data) == (0, [], None)
+    assert (options.set, options.clear, options.propagation, options.data) == (0, 0, 0, [])
 
 
-def test_runtime_extensions_are_not_passed_to_the_kernel():
-    options = MountOptions(["rw", "tmpcopyup", "rro", "idmap", "mode=755"])
-    assert options.copy_up and options.data == "mode=755"
-    assert options.not_yet == ["rro", "idmap"]
+def test_runtime_options_not_done_yet_are_named_not_passed_on():
+    options = MountOptions(["rw", "tmpcopyup", "idmap", "mode=755"])
+    assert options.not_yet == ["idmap"]
+    assert options.copy_up
+    assert options.data == ["mode=755"]
     assert not MountOptions(["tmpcopyup", "notmpcopyup"]).copy_up
+
+
+def test_superblock_options_go_to_the_filesystem():
+    options = MountOptions(["sync", "remount", "silent", "nodev"])
+    assert options.data == ["sync"]
+    assert options.set == NODEV

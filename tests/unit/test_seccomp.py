@@ -1,10 +1,10 @@
-"""linux.seccomp -> libseccomp calls, checked against a recording fake."""
+"""linux.seccomp -> libseccomp calls (checked against a recording fake) -> BPF."""
 import errno
 
 import pytest
 
 from libcontainer import errors
-from libcontainer.seccomp import (ACTIONS, ATTR_CTL_LOG, ATTR_CTL_NNP, OPERATORS, Filter)
+from libcontainer.seccomp import ACTIONS, FLAGS, OPERATORS, Filter
 
 NUMBERS = {"mkdir": 83, "mkdirat": 258, "uname": 63, "personality": 135}
 
@@ -28,17 +28,15 @@ class FakeLibseccomp:
         self._record("new", default)
         return "ctx"
 
-    def seccomp_attr(self, ctx, attr, value):
-        self._record("attr", attr, value)
-
     def seccomp_arch_add(self, ctx, name):
         self._record("arch", name)
 
     def seccomp_rule(self, ctx, action, number, args):
         self._record("rule", action, number, tuple(args))
 
-    def seccomp_load(self, ctx):
-        self._record("load")
+    def seccomp_export(self, ctx):
+        self._record("export")
+        return b"program"
 
     def seccomp_release(self, ctx):
         self.calls.append(("release",))
@@ -62,20 +60,19 @@ def test_none_without_a_profile():
     assert Filter.from_spec(None, FakeLibseccomp()) is None
 
 
-def test_load_installs_the_profile_in_order():
+def test_bpf_compiles_the_profile_in_order():
     fake = FakeLibseccomp()
-    Filter.from_spec(PROFILE, fake).load(fake)
+    program = Filter.from_spec(PROFILE, fake).bpf(fake)
+    assert program == (b"program", FLAGS["SECCOMP_FILTER_FLAG_LOG"])
     assert fake.calls == [
         ("open",),
         ("new", ACTIONS["SCMP_ACT_ALLOW"]),
-        ("attr", ATTR_CTL_NNP, 0),  # no_new_privs stays process.noNewPrivileges' call
-        ("attr", ATTR_CTL_LOG, 1),
         ("arch", "x86_64"), ("arch", "x86"),
         ("rule", ACTIONS["SCMP_ACT_ERRNO"] | errno.EACCES, 83, ()),
         ("rule", ACTIONS["SCMP_ACT_ERRNO"] | errno.EACCES, 258, ()),
         ("rule", ACTIONS["SCMP_ACT_KILL_PROCESS"], 135,
          ((0, OPERATORS["SCMP_CMP_EQ"], 0xFFFFFFFF, 0),)),
-        ("load",),
+        ("export",),
         ("release",),
     ]
 
@@ -84,7 +81,7 @@ def test_errno_defaults_to_eperm():
     fake = FakeLibseccomp()
     profile = {"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
         {"names": ["mkdir"], "action": "SCMP_ACT_ALLOW"}]}
-    Filter.from_spec(profile, fake).load(fake)
+    Filter.from_spec(profile, fake).bpf(fake)
     assert fake.calls[1] == ("new", ACTIONS["SCMP_ACT_ERRNO"] | errno.EPERM)
 
 
@@ -110,5 +107,23 @@ def test_a_failing_rule_names_its_syscall_and_releases_the_filter():
     fake = FakeLibseccomp(fail={"rule": errno.EINVAL})
     seccomp = Filter.from_spec(PROFILE, fake)
     with pytest.raises(errors.PyruncError, match=r"linux.seccomp.syscalls\[0\] mkdir: .*boom"):
-        seccomp.load(fake)
+        seccomp.bpf(fake)
     assert fake.calls[-1] == ("release",)
+
+
+def test_pseudo_syscalls_are_kept_only_unknown_names_are_dropped():
+    """libseccomp numbers socketcall, ipc, ... of other architectures below
+    -1 (podman's profile lists them); -1 alone means unknown."""
+    fake = FakeLibseccomp()
+    fake.seccomp_syscall = lambda name: {"socketcall": -101, "mkdir": 83}.get(name, -1)
+    profile = {"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+        {"names": ["socketcall", "mkdir", "nope"], "action": "SCMP_ACT_ALLOW"}]}
+    Filter.from_spec(profile, fake).bpf(fake)
+    assert [c[2] for c in fake.calls if c[0] == "rule"] == [-101, 83]
+
+
+def test_real_libseccomp_compiles_a_program():
+    """The real library (no kernel involved): sock_filter entries of 8 bytes."""
+    program, flags = Filter.from_spec(PROFILE).bpf()
+    assert len(program) % 8 == 0 and len(program) > 8
+    assert flags == FLAGS["SECCOMP_FILTER_FLAG_LOG"]

@@ -1,0 +1,99 @@
+"""OCI `mounts` entries as plan operations.
+
+Options become mount attributes (mount_setattr(2)): those the entry sets,
+those it clears, the same two for its submounts (the recursive options runc
+defines: rro, rnosuid, ...), a propagation, and what is left for the
+filesystem itself (mode=755, size=...), passed to fsconfig(2).
+"""
+import os
+
+from libcontainer import errors
+from libcontainer.plan.ops import CODES, Op
+
+RDONLY, NOSUID, NODEV, NOEXEC = 0x1, 0x2, 0x4, 0x8
+ATIME, NOATIME, STRICTATIME, NODIRATIME = 0x70, 0x10, 0x20, 0x80
+NOSYMFOLLOW = 0x200000
+MS_REC = 0x4000
+PROPAGATION = {
+    "private": 1 << 18, "shared": 1 << 20, "slave": 1 << 19, "unbindable": 1 << 17,
+}
+# option -> (attributes set, attributes cleared)
+_ATTRS = {
+    "ro": (RDONLY, 0), "rw": (0, RDONLY),
+    "nosuid": (NOSUID, 0), "suid": (0, NOSUID),
+    "nodev": (NODEV, 0), "dev": (0, NODEV),
+    "noexec": (NOEXEC, 0), "exec": (0, NOEXEC),
+    "noatime": (NOATIME, ATIME), "atime": (0, ATIME),
+    "relatime": (0, ATIME), "norelatime": (0, 0),
+    "strictatime": (STRICTATIME, ATIME), "nostrictatime": (0, ATIME),
+    "nodiratime": (NODIRATIME, 0), "diratime": (0, NODIRATIME),
+    "nosymfollow": (NOSYMFOLLOW, 0), "symfollow": (0, NOSYMFOLLOW),
+}
+# Options of the superblock, which the filesystem takes itself; a bind ignores them.
+_SUPERBLOCK = {"sync", "async", "dirsync", "mand", "nomand", "lazytime", "nolazytime"}
+_IGNORED = {"remount", "silent", "loud", "bind", "rbind", "tmpcopyup", "notmpcopyup"}
+_NOT_YET = {"idmap", "ridmap"}
+HOW = {name[len("MOUNT_HOW_"):].lower(): code for name, code in CODES.items()
+       if name.startswith("MOUNT_HOW_")}
+
+
+class MountOptions:
+    def __init__(self, options):
+        self.set = self.clear = self.rec_set = self.rec_clear = self.propagation = 0
+        self.bind = self.rbind = self.copy_up = False
+        self.data, self.not_yet = [], []
+        for option in options or ():
+            self._take(option)
+
+    def _take(self, option):
+        if option in _ATTRS:
+            self.set, self.clear = _apply(self.set, self.clear, *_ATTRS[option])
+        elif option.startswith("r") and option[1:] in _ATTRS and option != "rw":
+            self.rec_set, self.rec_clear = _apply(self.rec_set, self.rec_clear,
+                                                  *_ATTRS[option[1:]])
+        elif option in PROPAGATION:
+            self.propagation = PROPAGATION[option]
+        elif option.startswith("r") and option[1:] in PROPAGATION:
+            self.propagation = PROPAGATION[option[1:]] | MS_REC
+        elif option in ("tmpcopyup", "notmpcopyup"):
+            self.copy_up = option == "tmpcopyup"
+        elif option in ("bind", "rbind"):
+            self.bind, self.rbind = True, self.rbind or option == "rbind"
+        elif option in _NOT_YET:
+            self.not_yet.append(option)
+        elif option not in _IGNORED or option in _SUPERBLOCK:
+            self.data.append(option)
+
+
+def _apply(set_, clear, adds, removes):
+    """Later options win over earlier ones, as with mount(8)."""
+    return (set_ & ~removes) | adds, (clear & ~adds) | removes
+
+
+def mount_ops(index, entry, bundle):
+    """The ops of mounts[index] (a `cgroup` entry: see cgroupfs.py)."""
+    field = f"mounts[{index}]"
+    options = MountOptions(entry.get("options"))
+    if options.not_yet:
+        raise errors.PyruncError(f"{field}.options: {', '.join(options.not_yet)} not supported yet")
+    kind = entry.get("type") or ("bind" if options.bind else None)
+    destination = entry["destination"]
+    if options.bind or kind == "bind":
+        source = os.path.join(bundle, entry.get("source") or "")
+        how = HOW["rbind"] if options.rbind else HOW["bind"]
+        data = []
+    else:
+        if not kind:
+            raise errors.ConfigError(f"{field}.type: required unless the mount is a bind")
+        source = entry.get("source") or kind
+        how = HOW["new"]
+        data = options.data
+        if options.copy_up and kind == "tmpfs":
+            how |= HOW["copyup"]
+        if kind in ("proc", "sysfs"):
+            how |= HOW["no_symlink"]
+        if kind == "sysfs":
+            how |= HOW["sysfs_fallback"]
+    return [Op("OP_MOUNT", f"{field}: mounting {source} on {destination}", destination,
+               source, kind or "", options.set, options.clear, options.rec_set,
+               options.rec_clear, options.propagation, how, data)]

@@ -1,0 +1,82 @@
+"""The process part of a plan, shared by create's init and exec: from the
+environment to execve, in the order the kernel needs.
+
+  the environment      HOME from the container's /etc/passwd (as root)
+  fds closed           all but stdio and the preserved ones, before any chdir
+  cwd                  first as root (it may be a dir only root can enter)
+  rlimits, oom score
+  bounding set         needs CAP_SETPCAP: before the uid change
+  seccomp              without no_new_privs it needs CAP_SYS_ADMIN: before too
+  keep caps, groups, gid, uid, capabilities, umask, no_new_privs
+  cwd again            as the user; the check that it lies inside the root
+  the executable       looked up in the container, as execvp would
+  [ready, start, startContainer hooks: create only, see create.py]
+  seccomp              with no_new_privs: last, so set-up is not filtered
+  execve
+"""
+import sys
+
+from libcontainer import capabilities, errors
+from libcontainer.plan.ops import Op
+
+RLIMITS = {name: number for number, name in enumerate((
+    "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_CORE", "RLIMIT_RSS",
+    "RLIMIT_NPROC", "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS", "RLIMIT_LOCKS",
+    "RLIMIT_SIGPENDING", "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME"))}
+PR_SET_KEEPCAPS = 8
+
+
+def setup_ops(proc, seccomp, preserve_fds, last_cap=None):
+    """Everything up to the ready/start point. seccomp: (bpf, flags) or None."""
+    user = proc.get("user") or {}
+    uid, gid = user.get("uid", 0), user.get("gid", 0)
+    cwd = proc.get("cwd", "/")
+    if last_cap is None:
+        last_cap = capabilities.last_cap()
+    caps = capabilities.CapabilityPlan.from_spec(proc.get("capabilities"), last_cap)
+    ops = [Op("OP_ENV", "process.env", proc.get("env") or [], uid),
+           Op("OP_CLOSE_FDS", "closing inherited fds", 3 + preserve_fds),
+           Op("OP_CHDIR", f"process.cwd: {cwd}", cwd, 1)]
+    ops += _rlimit_ops(proc.get("rlimits"))
+    if "oomScoreAdj" in proc:
+        ops.append(Op("OP_OOM_SCORE_ADJ", "process.oomScoreAdj", proc["oomScoreAdj"]))
+    ops.append(Op("OP_DROP_BOUNDING", "process.capabilities.bounding", caps.bounding, caps.last))
+    if seccomp and not proc.get("noNewPrivileges"):
+        ops.append(Op("OP_SECCOMP", "linux.seccomp", *seccomp))
+    who = f"process.user: uid {uid} gid {gid}"
+    ops += [Op("OP_KEEP_CAPS", "process.capabilities", 1),
+            Op("OP_SETGROUPS", "process.user.additionalGids",
+               b"".join(g.to_bytes(4, sys.byteorder)
+                        for g in user.get("additionalGids") or [])),
+            Op("OP_SETGID", who, gid), Op("OP_SETUID", who, uid),
+            Op("OP_CAPSET", "process.capabilities", caps.effective, caps.permitted,
+               caps.inheritable, caps.ambient & caps.permitted & caps.inheritable),
+            Op("OP_KEEP_CAPS", "process.capabilities", 0)]
+    if "umask" in user:
+        ops.append(Op("OP_UMASK", "process.user.umask", user["umask"]))
+    if proc.get("noNewPrivileges"):
+        ops.append(Op("OP_NO_NEW_PRIVS", "process.noNewPrivileges"))
+    ops += [Op("OP_CHDIR", f"process.cwd: {cwd}", cwd, 0),
+            Op("OP_FIND_EXEC", "process.args", proc["args"][0])]
+    return ops
+
+
+def exec_ops(proc, seccomp):
+    """After the ready/start point: a no_new_privs seccomp filter, execve."""
+    ops = []
+    if seccomp and proc.get("noNewPrivileges"):
+        ops.append(Op("OP_SECCOMP", "linux.seccomp", *seccomp))
+    return ops + [Op("OP_EXEC", "process.args", proc["args"])]
+
+
+def _rlimit_ops(rlimits):
+    ops = []
+    for limit in rlimits or ():
+        kind = limit["type"]
+        if kind not in RLIMITS:
+            raise errors.ConfigError(f"process.rlimits: unknown type {kind}")
+        ops.append(Op("OP_RLIMIT", f"process.rlimits: {kind} soft {limit['soft']} "
+                                   f"hard {limit['hard']}", RLIMITS[kind], limit["soft"],
+                      limit["hard"]))
+    return ops
+

@@ -1,0 +1,279 @@
+"""The plan compiler: exact operations, in the order pyrunc-init must run
+them. Each ordering rule the kernel or security needs has a test that turns
+red if an operation is dropped or moved."""
+import sys
+
+import pytest
+
+from libcontainer import errors
+from libcontainer.config.defaults import default_spec
+from libcontainer.plan import CreateContext, Op, compile_create, compile_exec, encode
+from libcontainer.plan.cgroupfs import cgroup_mount_ops
+from libcontainer.plan.mounts import HOW, MS_REC, NOSUID, PROPAGATION, RDONLY
+from libcontainer.plan.ops import CODES
+
+LAST_CAP = 40
+CGROUP_NONE = {}  # no cgroup mounts in these specs unless a test asks
+
+
+def spec(**changes):
+    s = default_spec()
+    s["process"]["terminal"] = False
+    s["mounts"] = [m for m in s["mounts"] if m["type"] != "cgroup"]
+    s.update(changes)
+    return s
+
+
+def ctx(**changes):
+    values = dict(bundle="/b", rootfs="/b/rootfs", fifo="/run/x/exec.fifo",
+                  cgroup_dirs=CGROUP_NONE, preserve_fds=0, seccomp=None, last_cap=LAST_CAP)
+    values.update(changes)
+    return CreateContext(**values)
+
+
+def names(ops):
+    return [op.name for op in ops]
+
+
+def index(ops, name, nth=0):
+    return [i for i, op in enumerate(ops) if op.name == name][nth]
+
+
+def ops_named(ops, name):
+    return [op for op in ops if op.name == name]
+
+
+def test_default_spec_plan_in_order():
+    ops = compile_create(spec(), ctx())
+    assert names(ops) == (
+        ["OP_UNSHARE", "OP_FORK", "OP_ROOT_PRIVATE", "OP_BIND_ROOTFS"]
+        + ["OP_MOUNT"] * 7
+        + ["OP_MKNOD"] * 6 + ["OP_SYMLINK"] * 5
+        + ["OP_HOSTNAME", "OP_OPEN_FIFO", "OP_PIVOT_ROOT", "OP_CHECK_PROC"]
+        + ["OP_MASK"] * 8 + ["OP_READONLY"] * 6 + ["OP_ROOT_READONLY"]
+        + ["OP_SETSID", "OP_ENV", "OP_CLOSE_FDS", "OP_CHDIR", "OP_RLIMIT", "OP_DROP_BOUNDING",
+           "OP_KEEP_CAPS", "OP_SETGROUPS", "OP_SETGID", "OP_SETUID", "OP_CAPSET",
+           "OP_KEEP_CAPS", "OP_NO_NEW_PRIVS", "OP_CHDIR", "OP_FIND_EXEC", "OP_CHECK_FIFO",
+           "OP_READY", "OP_EXEC"])
+
+
+def test_namespaces_made_in_one_unshare_before_the_fork():
+    ops = compile_create(spec(), ctx())
+    flags = ops[0].args[0]
+    assert flags == 0x20000000 | 0x40000000 | 0x08000000 | 0x04000000 | 0x00020000
+    assert ops[1] == Op("OP_FORK", "starting the container's init")
+
+
+def test_user_namespace_first_maps_then_uid_0_then_the_rest():
+    s = spec()
+    s["linux"]["namespaces"].insert(0, {"type": "network", "path": "/run/netns/x"})
+    s["linux"]["namespaces"].append({"type": "user"})
+    ops = compile_create(s, ctx())
+    assert names(ops)[:6] == ["OP_UNSHARE", "OP_USERNS_SYNC", "OP_BECOME_ROOT", "OP_JOIN",
+                              "OP_UNSHARE", "OP_FORK"]
+    assert ops[0].args == (0x10000000,)
+    assert ops[3].args == (0x40000000, "/run/netns/x")
+    assert ops[3].label == "linux.namespaces[0]: joining the network namespace /run/netns/x"
+    # mknod is refused in a user namespace: the host's nodes are bound instead.
+    assert "OP_MKNOD" not in names(ops)
+    assert len(ops_named(ops, "OP_BIND_DEVICE")) == 6
+
+
+def test_new_cgroup_namespace_waits_for_the_cgroup_after_the_fork():
+    s = spec()
+    s["linux"]["namespaces"].append({"type": "cgroup"})
+    ops = compile_create(s, ctx())
+    fork = index(ops, "OP_FORK")
+    assert names(ops)[fork + 1:fork + 3] == ["OP_WAIT_CGROUP", "OP_UNSHARE"]
+    assert ops[fork + 2].args == (0x02000000,)
+    assert not ops[0].args[0] & 0x02000000
+
+
+def test_bind_mount_read_only_is_set_on_the_mount():
+    s = spec(mounts=[{"destination": "/data", "type": "bind", "source": "vol",
+                      "options": ["rbind", "ro", "nosuid", "rslave"]}])
+    mount = ops_named(compile_create(s, ctx()), "OP_MOUNT")[0]
+    dest, source, fstype, set_, clear, rset, rclear, propagation, how, data = mount.args
+    assert (dest, source, how, data) == ("/data", "/b/vol", HOW["rbind"], [])
+    assert set_ == RDONLY | NOSUID
+    assert propagation == PROPAGATION["slave"] | MS_REC
+    assert mount.label == "mounts[0]: mounting /b/vol on /data"
+
+
+def test_proc_and_sysfs_refuse_symlinks_sysfs_falls_back():
+    s = spec(mounts=[{"destination": "/proc", "type": "proc"},
+                     {"destination": "/sys", "type": "sysfs", "options": ["ro"]}])
+    proc, sysfs = ops_named(compile_create(s, ctx()), "OP_MOUNT")
+    assert proc.args[8] == HOW["no_symlink"]
+    assert sysfs.args[8] == HOW["no_symlink"] | HOW["sysfs_fallback"]
+
+
+def test_tmpcopyup_is_a_copy_up_tmpfs():
+    s = spec(mounts=[{"destination": "/etc", "type": "tmpfs", "options": ["tmpcopyup", "size=1m"]}])
+    mount = ops_named(compile_create(s, ctx()), "OP_MOUNT")[0]
+    assert mount.args[8] == HOW["copyup"] and mount.args[9] == ["size=1m"]
+
+
+def test_masked_and_read_only_paths_each_after_the_pivot():
+    s = spec()
+    ops = compile_create(s, ctx())
+    pivot = index(ops, "OP_PIVOT_ROOT")
+    masks = [op.args[0] for op in ops if op.name == "OP_MASK"]
+    readonly = [op.args[0] for op in ops if op.name == "OP_READONLY"]
+    assert masks == s["linux"]["maskedPaths"]
+    assert readonly == s["linux"]["readonlyPaths"]
+    assert index(ops, "OP_CHECK_PROC") == pivot + 1
+    assert all(i > pivot for i, op in enumerate(ops)
+               if op.name in ("OP_MASK", "OP_READONLY", "OP_SYSCTL", "OP_ROOT_READONLY"))
+
+
+def test_sysctl_written_under_proc_sys_after_the_pivot():
+    ops = compile_create(spec(linux=dict(spec()["linux"], sysctl={"net.ipv4.ip_forward": 1})),
+                         ctx())
+    sysctl = ops_named(ops, "OP_SYSCTL")[0]
+    assert sysctl.args == ("sys/net/ipv4/ip_forward", "1")
+    assert sysctl.label == "linux.sysctl.net.ipv4.ip_forward"
+    assert index(ops, "OP_SYSCTL") > index(ops, "OP_PIVOT_ROOT")
+
+
+def test_user_change_order():
+    s = spec()
+    s["process"]["user"] = {"uid": 1000, "gid": 100, "additionalGids": [5, 7], "umask": 0o27}
+    ops = compile_create(s, ctx())
+    order = [index(ops, n) for n in ("OP_DROP_BOUNDING", "OP_SETGROUPS", "OP_SETGID",
+                                     "OP_SETUID", "OP_CAPSET", "OP_UMASK")]
+    assert order == sorted(order)
+    assert index(ops, "OP_KEEP_CAPS", 0) < index(ops, "OP_SETUID") < index(ops, "OP_KEEP_CAPS", 1)
+    assert ops_named(ops, "OP_SETGROUPS")[0].args == (
+        (5).to_bytes(4, sys.byteorder) + (7).to_bytes(4, sys.byteorder),)
+    assert ops_named(ops, "OP_SETUID")[0].args == (1000,)
+    assert ops_named(ops, "OP_SETGID")[0].args == (100,)
+
+
+def test_fds_closed_before_any_chdir_cwd_entered_as_root_then_as_the_user():
+    ops = compile_create(spec(), ctx(preserve_fds=2))
+    close = index(ops, "OP_CLOSE_FDS")
+    assert ops[close].args == (5,)
+    first, second = (i for i, op in enumerate(ops) if op.name == "OP_CHDIR")
+    assert close < first < index(ops, "OP_SETUID") < second < index(ops, "OP_FIND_EXEC")
+    assert ops[first].args == ("/", 1) and ops[second].args == ("/", 0)
+
+
+def test_capability_masks_and_ambient_only_where_permitted_and_inheritable():
+    ops = compile_create(spec(), ctx())
+    capset = ops_named(ops, "OP_CAPSET")[0]
+    mask = 1 << 29 | 1 << 5 | 1 << 10
+    # runc's default: ambient listed, inheritable empty: nothing ambient.
+    assert capset.args == (mask, mask, 0, 0)
+    assert ops_named(ops, "OP_DROP_BOUNDING")[0].args == (mask, LAST_CAP)
+
+
+@pytest.mark.parametrize("nnp", [True, False])
+def test_seccomp_last_with_no_new_privs_else_before_the_user_change(nnp):
+    s = spec()
+    s["process"]["noNewPrivileges"] = nnp
+    ops = compile_create(s, ctx(seccomp=(b"\0" * 8, 2)))
+    at = index(ops, "OP_SECCOMP")
+    assert ops[at].args == (b"\0" * 8, 2)
+    if nnp:
+        assert names(ops)[-2:] == ["OP_SECCOMP", "OP_EXEC"]
+    else:
+        assert at < index(ops, "OP_SETUID")
+
+
+def test_hooks_inside_run_at_their_points():
+    hooks = {"createContainer": [{"path": "/bin/a", "args": ["a", "1"], "timeout": 3}],
+             "startContainer": [{"path": "/bin/b", "env": ["X=1"]}]}
+    ops = compile_create(spec(hooks=hooks), ctx())
+    create_hook, start_hook = ops_named(ops, "OP_HOOK")
+    assert create_hook.args == (0, "/bin/a", 3, ["a", "1"], [])
+    assert start_hook.args == (1, "/bin/b", 0, [], ["X=1"])
+    assert (index(ops, "OP_WAIT_CGROUP") < index(ops, "OP_HOOK_STATES")
+            < ops.index(create_hook) < index(ops, "OP_PIVOT_ROOT"))
+    assert index(ops, "OP_READY") < ops.index(start_hook) < index(ops, "OP_EXEC")
+
+
+def test_terminal_pty_from_the_containers_devpts_bound_on_dev_console():
+    s = spec()
+    s["process"].update(terminal=True, consoleSize={"height": 24, "width": 80})
+    ops = compile_create(s, ctx())
+    assert ops_named(ops, "OP_CONSOLE")[0].args == ("/dev/pts/ptmx", 24, 80, 1)
+    assert index(ops, "OP_CONSOLE") < index(ops, "OP_PIVOT_ROOT") < index(ops, "OP_SETSID")
+
+
+def test_no_process_only_waits():
+    s = spec()
+    del s["process"]
+    assert names(compile_create(s, ctx()))[-2:] == ["OP_ROOT_READONLY", "OP_READY"]
+
+
+def test_exec_joins_everything_before_the_fork_mount_last():
+    namespaces = [{"type": "mount"}, {"type": "pid"}, {"type": "network"}]
+    proc = dict(spec()["process"], args=["ps"], terminal=True)
+    ops = compile_exec(namespaces, 42, proc, last_cap=LAST_CAP)
+    joins = [op.args[1] for op in ops if op.name == "OP_JOIN"]
+    assert joins == ["/proc/42/ns/net", "/proc/42/ns/pid", "/proc/42/ns/mnt"]
+    assert names(ops)[3:6] == ["OP_FORK", "OP_CONSOLE", "OP_SETSID"]
+    assert ops_named(ops, "OP_CONSOLE")[0].args[0] == ""  # the container's /dev/ptmx
+    assert names(ops)[-3:] == ["OP_FIND_EXEC", "OP_READY", "OP_EXEC"]
+    assert index(ops, "OP_CLOSE_FDS") < index(ops, "OP_CHDIR")
+
+
+def test_refusals_name_the_field():
+    with pytest.raises(errors.PyruncError, match=r"mounts\[0\].options: idmap not supported yet"):
+        compile_create(spec(mounts=[{"destination": "/x", "type": "bind", "source": "/y",
+                                     "options": ["bind", "idmap"]}]), ctx())
+    s = spec()
+    s["process"]["rlimits"] = [{"type": "RLIMIT_NOPE", "soft": 1, "hard": 1}]
+    with pytest.raises(errors.PyruncError, match="process.rlimits: unknown type RLIMIT_NOPE"):
+        compile_create(s, ctx())
+
+
+class _Hierarchy:
+    def __init__(self, controllers):
+        self.controllers, self.key = controllers, ",".join(controllers)
+
+
+def test_cgroup_mount_v1_binds_each_hierarchy_the_container_has(monkeypatch):
+    from libcontainer.cgroups import mountinfo
+    monkeypatch.setattr(mountinfo, "v1_hierarchies",
+                        lambda mounts: [_Hierarchy(("cpu", "cpuacct")), _Hierarchy(("name=systemd",)),
+                                        _Hierarchy(("memory",))])
+    entry = {"destination": "/sys/fs/cgroup", "type": "cgroup",
+             "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}
+    dirs = {"cpu,cpuacct": "/sys/fs/cgroup/cpu,cpuacct/c1", "name=systemd": "/sys/fs/cgroup/systemd/c1"}
+    ops = cgroup_mount_ops(3, entry, dirs, namespaced=False, mounts=[])
+    assert names(ops) == ["OP_CGROUP_TMPFS", "OP_CGROUP_HIER", "OP_CGROUP_HIER", "OP_CGROUP_DONE"]
+    assert ops[1].args[:3] == ("cpu,cpuacct", "/sys/fs/cgroup/cpu,cpuacct/c1", ["cpu", "cpuacct"])
+    assert ops[2].args[:2] == ("systemd", "/sys/fs/cgroup/systemd/c1")
+    assert not ops[0].args[1] & RDONLY and ops[3].args == (RDONLY,)
+    namespaced = cgroup_mount_ops(3, entry, dirs, namespaced=True, mounts=[])
+    assert namespaced[1].args[1] == ""  # a fresh mount of the hierarchy
+
+
+def _decode(raw):
+    """The plan frame read as executor.c reads it."""
+    ops, at = [], 0
+    while at < len(raw):
+        code = int.from_bytes(raw[at:at + 2], sys.byteorder)
+        nargs = int.from_bytes(raw[at + 2:at + 4], sys.byteorder)
+        n = int.from_bytes(raw[at + 4:at + 8], sys.byteorder)
+        label, at = raw[at + 8:at + 8 + n].decode(), at + 8 + n
+        args = []
+        for _ in range(nargs):
+            n = int.from_bytes(raw[at:at + 4], sys.byteorder)
+            args.append(raw[at + 4:at + 4 + n])
+            at += 4 + n
+        ops.append((code, label, args))
+    return ops
+
+
+def test_encoding_as_the_executor_reads_it():
+    raw = encode([Op("OP_RLIMIT", "process.rlimits: x", 7, 1024, 2**64 - 1),
+                  Op("OP_OOM_SCORE_ADJ", "oom", -1000),
+                  Op("OP_EXEC", "process.args", ["sh", "-c", ""])])
+    (c1, l1, a1), (c2, _, a2), (c3, _, a3) = _decode(raw)
+    assert (c1, l1) == (CODES["OP_RLIMIT"], "process.rlimits: x")
+    assert [int.from_bytes(a, sys.byteorder) for a in a1] == [7, 1024, 2**64 - 1]
+    assert int.from_bytes(a2[0], sys.byteorder, signed=True) == -1000
+    assert (c3, a3) == (CODES["OP_EXEC"], [b"sh\0-c\0\0"])
