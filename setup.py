@@ -16,7 +16,9 @@ class BuildExtAndInit(build_ext):
         sources = [os.path.join("_nsexec", name) for name in INIT_SOURCES]
         objects = self.compiler.compile(sources, output_dir=self.build_temp,
                                         extra_postargs=["-O2", "-Wall"])
-        self.compiler.link_executable(objects, "pyrunc-init", output_dir=here)
+        # Stripped: spawning copies it into a memfd, every time.
+        self.compiler.link_executable(objects, "pyrunc-init", output_dir=here,
+                                      extra_postargs=["-s"])
 
 
 setup(

@@ -404,11 +404,14 @@ void op_find_exec(const struct op *op)
  * none blocked, whatever pyrunc's caller had ignored or blocked. */
 static void reset_signals(void)
 {
-	sigset_t none;
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* The kernel's sigaction, not glibc's: glibc refuses to touch the
+	 * signals it keeps for itself (32, 33), which may arrive ignored. */
+	struct { void *handler; unsigned long flags; void *restorer; uint64_t mask; } dfl = {0};
+	uint64_t none = 0;
+	for (int sig = 1; sig < 65; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(uint64_t));
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof(uint64_t));
 }
 
 void op_exec(const struct op *op)

@@ -77,10 +77,12 @@ static int link_target(int parentfd, const char *parent, const char *base, char 
 	if (n < 0)
 		return -1;
 	target[n] = '\0';
-	if (target[0] == '/')
-		snprintf(out, PATH_MAX, "%s", target);
-	else
-		snprintf(out, PATH_MAX, "%s/%s", parent, target);
+	int len = target[0] == '/' ? snprintf(out, PATH_MAX, "%s", target)
+				   : snprintf(out, PATH_MAX, "%s/%.*s", parent, PATH_MAX - 2, target);
+	if (len >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	return 0;
 }
 

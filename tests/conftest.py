@@ -45,6 +45,26 @@ IS_ROOT = os.geteuid() == 0
 
 
 # --------------------------------------------------------------------------
+# the C side built from the working tree
+
+def _rebuild_stale_init():
+    """pyrunc-init and the cffi module are built in place by `pip install -e`;
+    rebuild them when a C source changed since, so the tests run the tree."""
+    c_dir = REPO / "_nsexec"
+    built = c_dir / "pyrunc-init"
+    sources = [p for p in c_dir.iterdir() if p.suffix in (".c", ".h")] + [REPO / "setup.py"]
+    if built.exists() and all(p.stat().st_mtime <= built.stat().st_mtime for p in sources):
+        return
+    result = subprocess.run([sys.executable, "setup.py", "-q", "build_ext", "--inplace"],
+                            cwd=REPO, capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.exit(f"building _nsexec failed:\n{result.stderr}", returncode=1)
+
+
+_rebuild_stale_init()
+
+
+# --------------------------------------------------------------------------
 # skipping without root
 
 def pytest_collection_modifyitems(config, items):

@@ -44,13 +44,16 @@ def ops_named(ops, name):
 
 
 def test_default_spec_plan_in_order():
-    ops = compile_create(spec(), ctx())
+    s = spec()
+    linux = s["linux"]
+    ops = compile_create(s, ctx())
     assert names(ops) == (
         ["OP_UNSHARE", "OP_FORK", "OP_ROOT_PRIVATE", "OP_BIND_ROOTFS"]
-        + ["OP_MOUNT"] * 7
+        + ["OP_MOUNT"] * len(s["mounts"])
         + ["OP_MKNOD"] * 6 + ["OP_SYMLINK"] * 5
         + ["OP_HOSTNAME", "OP_OPEN_FIFO", "OP_PIVOT_ROOT", "OP_CHECK_PROC"]
-        + ["OP_MASK"] * 8 + ["OP_READONLY"] * 6 + ["OP_ROOT_READONLY"]
+        + ["OP_MASK"] * len(linux["maskedPaths"])
+        + ["OP_READONLY"] * len(linux["readonlyPaths"]) + ["OP_ROOT_READONLY"]
         + ["OP_SETSID", "OP_ENV", "OP_CLOSE_FDS", "OP_CHDIR", "OP_RLIMIT", "OP_DROP_BOUNDING",
            "OP_KEEP_CAPS", "OP_SETGROUPS", "OP_SETGID", "OP_SETUID", "OP_CAPSET",
            "OP_KEEP_CAPS", "OP_NO_NEW_PRIVS", "OP_CHDIR", "OP_FIND_EXEC", "OP_CHECK_FIFO",
