@@ -39,6 +39,8 @@ class Container:
         return cgroups.manager_from_state(self.record["cgroup"])
 
     def status(self):
+        if not self.pid:
+            return "creating"  # or a create that was killed: see create._record
         if not self.is_alive():
             return "stopped"
         if os.path.exists(self.fifo_path):

@@ -76,8 +76,10 @@ class _Creation:
         ops = plan.compile_create(self.spec, plan.CreateContext(
             self.bundle, self.rootfs, fifo, self.cgroup.dirs(), preserve_fds,
             seccomp_program(self.spec) if process else None))
+        self.store.save(self.id, self._record(0))
         # Made before the init starts: it mounts the cgroup dirs soon after.
         self.cgroup.create()
+        self.store.save(self.id, self._record(0))  # now with the parents it made
         self.cgroup.apply(self.linux.get("resources") or {})
         self.launched = launcher.spawn(ops, on_stage1=self._write_id_maps)
         channel = self.launched.channel
@@ -89,7 +91,7 @@ class _Creation:
         launcher.tell(channel, b"J")
         launcher.serve(channel, console_socket, on_console,
                        handlers={"hooks": self._runtime_hooks})
-        record = self._record(self.rootfs)
+        record = self._record(self.launched.pid)
         self.store.save(self.id, record)
         if pid_file:
             write_pid_file(pid_file, self.launched.pid)
@@ -112,11 +114,13 @@ class _Creation:
         launcher.write_id_maps(pid, self.linux.get("uidMappings", []),
                                self.linux.get("gidMappings", []))
 
-    def _record(self, rootfs):
-        pid = self.launched.pid
+    def _record(self, pid):
+        """pid 0: the record of a create under way, written before the cgroup
+        exists, so that `delete --force` can undo a create killed at any point."""
         return {
-            "id": self.id, "pid": pid, "pidStartTime": statestore.process_start_time(pid),
-            "bundle": self.bundle, "rootfs": rootfs, "created": now_rfc3339(),
+            "id": self.id, "pid": pid,
+            "pidStartTime": statestore.process_start_time(pid) if pid else None,
+            "bundle": self.bundle, "rootfs": self.rootfs, "created": now_rfc3339(),
             "config": self.spec, "cgroup": self.cgroup.to_state(),
         }
 

@@ -11,7 +11,7 @@ _DEATH_TIMEOUT = 5.0
 def delete(container, force=False):
     with container.store.lock(container.id):
         status = container.status()
-        if status in ("running", "paused") and not force:
+        if status in ("running", "paused", "creating") and not force:
             raise errors.InvalidState(
                 f"cannot delete container {container.id} that is not stopped: {status} "
                 "(use --force)")
@@ -33,6 +33,8 @@ def delete(container, force=False):
 def _reap_if_ours(pid):
     """The init is the creating process's child: when that is us (run, or a
     library caller), collect it so no zombie stays behind."""
+    if not pid:
+        return
     try:
         os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:
@@ -44,6 +46,8 @@ def _kill_everything(container, cgroup):
         if container.status() == "paused":
             cgroup.thaw()
         cgroup.kill_all(signal.SIGKILL)
+    if not container.pid:
+        return  # a create killed before its init existed: nothing else runs
     try:
         os.kill(container.pid, signal.SIGKILL)
     except ProcessLookupError:

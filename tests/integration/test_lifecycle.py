@@ -1,11 +1,12 @@
 """create / start / state / kill / delete / list through the pyrunc CLI."""
 import json
 import os
+import subprocess
 import time
 
 import pytest
 
-from conftest import (CGROUP_PARENT, assert_nothing_left, assert_one_line_error, bind,
+from conftest import (CGROUP_PARENT, TIMEOUT, assert_nothing_left, assert_one_line_error, bind,
                       container_cgroup_dirs,
                       process_start_time)
 
@@ -264,3 +265,24 @@ def test_a_config_without_process_creates_but_cannot_start(runtime, make_bundle)
     assert runtime.state(b.id)["status"] == "created"
     runtime.ok("delete", b.id)
     assert_nothing_left(runtime, b.id)
+
+
+def test_delete_force_undoes_a_create_killed_at_any_moment(runtime, make_bundle):
+    """pyrunc create SIGKILLed a little later each try (bounded), counted
+    from when its state dir appears: delete --force then leaves no state
+    dir, cgroup dir, mount or process."""
+    for delay_ms in (0, 0.5, 1, 1.5, 2, 3, 4, 6, 8, 10, 13, 16, 20, 30):
+        b = make_bundle(["true"])
+        runtime.track(b.id)
+        proc = subprocess.Popen(runtime.argv("create", "--bundle", b.path, b.id),
+                                env=runtime.env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + TIMEOUT
+        while not os.path.isdir(runtime.state_dir(b.id)) and proc.poll() is None:
+            assert time.monotonic() < deadline, "create never made its state dir"
+        time.sleep(delay_ms / 1000)
+        proc.kill()
+        proc.wait()
+        rc, out, err = runtime("delete", "--force", b.id)
+        assert rc == 0, (delay_ms, err)
+        assert_nothing_left(runtime, b.id)
