@@ -6,7 +6,7 @@ import os
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
-INIT_SOURCES = ["executor.c", "rootfs.c", "copyup.c", "process.c"]
+INIT_SOURCES = ["executor.c", "rootfs.c", "copyup.c", "process.c", "attributes.c"]
 
 
 class BuildExtAndInit(build_ext):

@@ -378,6 +378,12 @@ static void run_op(const struct op *op)
 	}
 	case OP_READY: ready_and_wait(); break;
 	case OP_EXEC: op_exec(op); break;
+	case OP_TIME_OFFSETS: op_time_offsets(op); break;
+	case OP_KEYRING: op_keyring(op); break;
+	case OP_PERSONALITY: op_personality(op); break;
+	case OP_CPU_AFFINITY: op_cpu_affinity(op); break;
+	case OP_SCHEDULER: op_scheduler(op); break;
+	case OP_IOPRIO: op_ioprio(op); break;
 	default: fail(EPROTO, "unknown operation %d", op->code);
 	}
 }

@@ -1,7 +1,7 @@
 /* The executor: runs a plan (ops.h) in the process pyrunc spawned, before
  * any interpreter exists, and ends in execve() of the container's process.
  * Shared declarations of its files: executor.c (the constructor, the channel,
- * namespaces, the loop), rootfs.c, copyup.c, process.c. */
+ * namespaces, the loop), rootfs.c, copyup.c, process.c, attributes.c. */
 #ifndef NSEXEC_EXECUTOR_H
 #define NSEXEC_EXECUTOR_H
 #include <stddef.h>
@@ -91,5 +91,13 @@ void op_chdir(const struct op *op);
 void op_find_exec(const struct op *op);
 void op_exec(const struct op *op);
 void write_all(int fd, const void *buf, size_t len);
+
+/* attributes.c */
+void op_time_offsets(const struct op *op);
+void op_keyring(const struct op *op);
+void op_personality(const struct op *op);
+void op_cpu_affinity(const struct op *op);
+void op_scheduler(const struct op *op);
+void op_ioprio(const struct op *op);
 
 #endif

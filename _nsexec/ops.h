@@ -61,6 +61,14 @@ enum plan_op {
 	OP_CHECK_FIFO = 47,    /* the fifo is writable by the process's user */
 	OP_READY = 48,         /* tell the parent; then wait for start on the fifo */
 	OP_EXEC = 49,          /* l args */
+	/* attributes of the process (attributes.c) */
+	OP_TIME_OFFSETS = 60,  /* s text for /proc/self/timens_offsets (before the fork) */
+	OP_KEYRING = 61,       /* s name of a new session keyring */
+	OP_PERSONALITY = 62,   /* i persona */
+	OP_CPU_AFFINITY = 63,  /* b cpu mask (empty: every cpu) */
+	OP_SCHEDULER = 64,     /* i policy, i nice, i priority, i flags, i runtime,
+				  i deadline, i period */
+	OP_IOPRIO = 65,        /* i class, i priority */
 };
 
 /* OP_MOUNT's "how" */

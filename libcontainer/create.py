@@ -10,10 +10,12 @@ from libcontainer.container import Container
 
 
 def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
-           on_console=None, preserve_fds=0, systemd_cgroup=False):
+           on_console=None, preserve_fds=0, systemd_cgroup=False, no_new_keyring=False):
     """Create the container; on_console(fd) takes the pty master (run -t).
     The init is the caller's child: run waits for it. systemd_cgroup: the
     cgroupsPath is systemd's slice:prefix:name (runc's --systemd-cgroup).
+    no_new_keyring: the init keeps the caller's session keyring instead of
+    a new one of its own.
 
     On any failure nothing is left behind: no state dir, cgroup or process."""
     statestore.check_id(container_id)
@@ -25,7 +27,8 @@ def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
     if ignored:
         print(f"pyrunc: warning: not applied yet: {', '.join(ignored)}", file=sys.stderr)
     store.make_dir(container_id)
-    creation = _Creation(store, container_id, bundle, spec, systemd_cgroup)
+    creation = _Creation(store, container_id, bundle, spec, systemd_cgroup,
+                         None if no_new_keyring else f"_ses.{container_id}")
     try:
         return creation.run(pid_file, console_socket, on_console, preserve_fds)
     except BaseException:
@@ -54,9 +57,9 @@ def now_rfc3339():
 
 
 class _Creation:
-    def __init__(self, store, container_id, bundle, spec, systemd_cgroup):
+    def __init__(self, store, container_id, bundle, spec, systemd_cgroup, keyring):
         self.store, self.id, self.bundle, self.spec = store, container_id, bundle, spec
-        self.systemd_cgroup = systemd_cgroup
+        self.systemd_cgroup, self.keyring = systemd_cgroup, keyring
         self.linux = spec.get("linux", {})
         self.cgroup = None
         self.rootfs = None
@@ -75,7 +78,7 @@ class _Creation:
         self.rootfs = os.path.realpath(os.path.join(self.bundle, self.spec["root"]["path"]))
         ops = plan.compile_create(self.spec, plan.CreateContext(
             self.bundle, self.rootfs, fifo, self.cgroup.dirs(), preserve_fds,
-            seccomp_program(self.spec) if process else None))
+            seccomp_program(self.spec) if process else None, keyring=self.keyring))
         self.store.save(self.id, self._record(0))
         # Made before the init starts: it mounts the cgroup dirs soon after.
         self.cgroup.create()

@@ -41,7 +41,7 @@ def exec_process(container, process, *, console_socket=None, on_console=None,
     preserve_fds, extra_env = launcher.inherited_fds(preserve_fds)
     process = dict(process, env=process.get("env", []) + extra_env)
     linux = container.spec.get("linux", {})
-    ops = plan.compile_exec(linux.get("namespaces", []), container.pid, process,
+    ops = plan.compile_exec(linux, container.pid, process,
                             seccomp_program(container.spec), preserve_fds)
     cgroup = container.cgroup()
     launched = launcher.spawn(ops)

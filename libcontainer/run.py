@@ -4,10 +4,11 @@ from libcontainer.start import start
 
 
 def run(store, container_id, bundle, *, detach=False, pid_file=None,
-        console_socket=None, preserve_fds=0, systemd_cgroup=False):
+        console_socket=None, preserve_fds=0, systemd_cgroup=False, no_new_keyring=False):
     """Returns the container's exit status (0 when detached)."""
     options = dict(pid_file=pid_file, console_socket=console_socket,
-                   preserve_fds=preserve_fds, systemd_cgroup=systemd_cgroup)
+                   preserve_fds=preserve_fds, systemd_cgroup=systemd_cgroup,
+                   no_new_keyring=no_new_keyring)
     if detach:
         start(create(store, container_id, bundle, **options))
         return 0

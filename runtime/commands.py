@@ -11,7 +11,7 @@ def cmd_create(args, store):
     from libcontainer.create import create
     create(store, args.container_id, args.bundle, pid_file=args.pid_file,
            console_socket=args.console_socket, preserve_fds=args.preserve_fds,
-           systemd_cgroup=args.systemd_cgroup)
+           systemd_cgroup=args.systemd_cgroup, no_new_keyring=args.no_new_keyring)
     return 0
 
 
@@ -19,7 +19,8 @@ def cmd_run(args, store):
     from libcontainer.run import run
     return run(store, args.container_id, args.bundle, detach=args.detach,
                pid_file=args.pid_file, console_socket=args.console_socket,
-               preserve_fds=args.preserve_fds, systemd_cgroup=args.systemd_cgroup)
+               preserve_fds=args.preserve_fds, systemd_cgroup=args.systemd_cgroup,
+               no_new_keyring=args.no_new_keyring)
 
 
 def cmd_start(args, store):

@@ -7,10 +7,8 @@ would hide a weaker container. create prints one warning line naming them.
 import os
 
 _FIELDS = (
-    ("linux", "intelRdt"), ("linux", "personality"),
-    ("linux", "timeOffsets"), ("linux", "mountLabel"),
+    ("linux", "intelRdt"), ("linux", "mountLabel"),
     ("process", "apparmorProfile"), ("process", "selinuxLabel"),
-    ("process", "ioPriority"), ("process", "scheduler"), ("process", "execCPUAffinity"),
 )
 _RESOURCES = ("blockIO", "hugepageLimits", "network", "rdma")
 _CPU = ("realtimeRuntime", "realtimePeriod", "burst", "idle")

@@ -38,17 +38,20 @@ class CreateContext:
     of the host it read."""
 
     def __init__(self, bundle, rootfs, fifo, cgroup_dirs, preserve_fds=0, seccomp=None,
-                 last_cap=None, mountinfo=None):
+                 last_cap=None, mountinfo=None, keyring=None):
         self.bundle, self.rootfs, self.fifo = bundle, rootfs, fifo
         self.cgroup_dirs, self.preserve_fds, self.seccomp = cgroup_dirs, preserve_fds, seccomp
         self.last_cap, self.mountinfo = last_cap, mountinfo
+        self.keyring = keyring  # a new session keyring's name, or None
 
 
 def compile_create(spec, ctx):
     linux = spec.get("linux") or {}
     proc = spec.get("process")
     kinds = {ns["type"]: ns for ns in linux.get("namespaces") or []}
-    ops = namespaces.create_ops(linux.get("namespaces") or [])
+    ops = namespaces.create_ops(linux)
+    if ctx.keyring:
+        ops.append(Op("OP_KEYRING", "the session keyring", ctx.keyring))
     ops += rootfs_ops(spec, ctx, "user" in kinds,
                       "cgroup" in kinds and not kinds["cgroup"].get("path"))
     if proc is None:  # allowed: start refuses it; the init waits until deleted
@@ -58,7 +61,7 @@ def compile_create(spec, ctx):
     ops += [Op("OP_CHECK_FIFO", "process.user: the exec fifo"),
             Op("OP_READY", "waiting for start")]
     ops += hook_ops(spec, "startContainer", 1)
-    return ops + process.exec_ops(proc, ctx.seccomp)
+    return ops + process.exec_ops(proc, ctx.seccomp, linux)
 
 
 def rootfs_ops(spec, ctx, in_userns, cgroupns):

@@ -5,9 +5,9 @@ from libcontainer.plan import namespaces, process
 from libcontainer.plan.ops import Op
 
 
-def compile_exec(container_namespaces, init_pid, proc, seccomp=None, preserve_fds=0,
-                 last_cap=None):
-    ops = namespaces.exec_ops(container_namespaces, init_pid)
+def compile_exec(linux, init_pid, proc, seccomp=None, preserve_fds=0, last_cap=None):
+    """linux: the container's config section (its namespaces, personality)."""
+    ops = namespaces.exec_ops(linux.get("namespaces") or [], init_pid)
     if proc.get("terminal"):
         size = proc.get("consoleSize") or {}
         ops += [Op("OP_CONSOLE", "process.terminal", "", size.get("height", 0),
@@ -15,4 +15,4 @@ def compile_exec(container_namespaces, init_pid, proc, seccomp=None, preserve_fd
                 Op("OP_SETSID", "process.terminal")]
     ops += process.setup_ops(proc, seccomp, preserve_fds, last_cap)
     ops.append(Op("OP_READY", "joining the container's cgroup"))
-    return ops + process.exec_ops(proc, seccomp)
+    return ops + process.exec_ops(proc, seccomp, linux)

@@ -6,6 +6,7 @@ import os
 
 from libcontainer import errors
 from libcontainer.namespaces import NAMESPACES
+from libcontainer.plan.attributes import time_offsets_ops
 from libcontainer.plan.ops import Op
 
 _JOIN_ORDER = ["user", "ipc", "uts", "network", "pid", "cgroup", "time", "mount"]
@@ -23,7 +24,8 @@ def _join(index, ns, path):
               flag, path)
 
 
-def create_ops(namespaces):
+def create_ops(linux):
+    namespaces = linux.get("namespaces") or []
     ops, flags = [], 0
     for index, ns in _ordered(namespaces):
         kind = ns["type"]
@@ -35,6 +37,7 @@ def create_ops(namespaces):
             flags |= NAMESPACES[kind][1]
     if flags:
         ops.append(Op("OP_UNSHARE", "linux.namespaces: creating namespaces", flags))
+    ops += time_offsets_ops(linux, bool(flags & NAMESPACES["time"][1]))
     ops.append(Op("OP_FORK", "starting the container's init"))
     if any(ns["type"] == "cgroup" and not ns.get("path") for ns in namespaces):
         ops += [Op("OP_WAIT_CGROUP", "joining the container's cgroup"),

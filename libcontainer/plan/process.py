@@ -4,19 +4,21 @@ environment to execve, in the order the kernel needs.
   the environment      HOME from the container's /etc/passwd (as root)
   fds closed           all but stdio and the preserved ones, before any chdir
   cwd                  first as root (it may be a dir only root can enter)
-  rlimits, oom score
+  rlimits, scheduler, I/O priority, oom score
   bounding set         needs CAP_SETPCAP: before the uid change
   seccomp              without no_new_privs it needs CAP_SYS_ADMIN: before too
   keep caps, groups, gid, uid, capabilities, umask, no_new_privs
   cwd again            as the user; the check that it lies inside the root
   the executable       looked up in the container, as execvp would
   [ready, start, startContainer hooks: create only, see create.py]
+  personality, the cpu affinity (every cpu unless execCPUAffinity.final)
   seccomp              with no_new_privs: last, so set-up is not filtered
   execve
 """
 import sys
 
 from libcontainer import capabilities, errors
+from libcontainer.plan import attributes
 from libcontainer.plan.ops import Op
 
 RLIMITS = {name: number for number, name in enumerate((
@@ -34,10 +36,12 @@ def setup_ops(proc, seccomp, preserve_fds, last_cap=None):
     if last_cap is None:
         last_cap = capabilities.last_cap()
     caps = capabilities.CapabilityPlan.from_spec(proc.get("capabilities"), last_cap)
-    ops = [Op("OP_ENV", "process.env", proc.get("env") or [], uid),
-           Op("OP_CLOSE_FDS", "closing inherited fds", 3 + preserve_fds),
-           Op("OP_CHDIR", f"process.cwd: {cwd}", cwd, 1)]
+    ops = attributes.affinity_op(proc, "initial")
+    ops += [Op("OP_ENV", "process.env", proc.get("env") or [], uid),
+            Op("OP_CLOSE_FDS", "closing inherited fds", 3 + preserve_fds),
+            Op("OP_CHDIR", f"process.cwd: {cwd}", cwd, 1)]
     ops += _rlimit_ops(proc.get("rlimits"))
+    ops += attributes.scheduler_ops(proc)  # a real-time policy needs root's CAP_SYS_NICE
     if "oomScoreAdj" in proc:
         ops.append(Op("OP_OOM_SCORE_ADJ", "process.oomScoreAdj", proc["oomScoreAdj"]))
     ops.append(Op("OP_DROP_BOUNDING", "process.capabilities.bounding", caps.bounding, caps.last))
@@ -61,9 +65,10 @@ def setup_ops(proc, seccomp, preserve_fds, last_cap=None):
     return ops
 
 
-def exec_ops(proc, seccomp):
-    """After the ready/start point: a no_new_privs seccomp filter, execve."""
-    ops = []
+def exec_ops(proc, seccomp, linux=None):
+    """After the ready/start point: personality, cpu affinity, a
+    no_new_privs seccomp filter, execve."""
+    ops = attributes.personality_ops(linux or {}) + attributes.affinity_op(proc, "final")
     if seccomp and proc.get("noNewPrivileges"):
         ops.append(Op("OP_SECCOMP", "linux.seccomp", *seccomp))
     return ops + [Op("OP_EXEC", "process.args", proc["args"])]

@@ -57,7 +57,7 @@ def test_default_spec_plan_in_order():
         + ["OP_SETSID", "OP_ENV", "OP_CLOSE_FDS", "OP_CHDIR", "OP_RLIMIT", "OP_DROP_BOUNDING",
            "OP_KEEP_CAPS", "OP_SETGROUPS", "OP_SETGID", "OP_SETUID", "OP_CAPSET",
            "OP_KEEP_CAPS", "OP_NO_NEW_PRIVS", "OP_CHDIR", "OP_FIND_EXEC", "OP_CHECK_FIFO",
-           "OP_READY", "OP_EXEC"])
+           "OP_READY", "OP_CPU_AFFINITY", "OP_EXEC"])
 
 
 def test_namespaces_made_in_one_unshare_before_the_fork():
@@ -180,6 +180,7 @@ def test_seccomp_last_with_no_new_privs_else_before_the_user_change(nnp):
     assert ops[at].args == (b"\0" * 8, 2)
     if nnp:
         assert names(ops)[-2:] == ["OP_SECCOMP", "OP_EXEC"]
+        assert index(ops, "OP_CPU_AFFINITY") < at
     else:
         assert at < index(ops, "OP_SETUID")
 
@@ -213,12 +214,12 @@ def test_no_process_only_waits():
 def test_exec_joins_everything_before_the_fork_mount_last():
     namespaces = [{"type": "mount"}, {"type": "pid"}, {"type": "network"}]
     proc = dict(spec()["process"], args=["ps"], terminal=True)
-    ops = compile_exec(namespaces, 42, proc, last_cap=LAST_CAP)
+    ops = compile_exec({"namespaces": namespaces}, 42, proc, last_cap=LAST_CAP)
     joins = [op.args[1] for op in ops if op.name == "OP_JOIN"]
     assert joins == ["/proc/42/ns/net", "/proc/42/ns/pid", "/proc/42/ns/mnt"]
     assert names(ops)[3:6] == ["OP_FORK", "OP_CONSOLE", "OP_SETSID"]
     assert ops_named(ops, "OP_CONSOLE")[0].args[0] == ""  # the container's /dev/ptmx
-    assert names(ops)[-3:] == ["OP_FIND_EXEC", "OP_READY", "OP_EXEC"]
+    assert names(ops)[-4:] == ["OP_FIND_EXEC", "OP_READY", "OP_CPU_AFFINITY", "OP_EXEC"]
     assert index(ops, "OP_CLOSE_FDS") < index(ops, "OP_CHDIR")
 
 
