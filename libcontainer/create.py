@@ -83,6 +83,10 @@ class _Creation:
         # Made before the init starts: it mounts the cgroup dirs soon after.
         self.cgroup.create()
         self.store.save(self.id, self._record(0))  # now with the parents it made
+        if self.cgroup.is_frozen():
+            # Its first process would freeze at once, and `run` wait forever.
+            raise errors.PyruncError(
+                f"linux.cgroupsPath: the container's cgroup is frozen (thaw it first)")
         self.cgroup.apply(self.linux.get("resources") or {})
         self.launched = launcher.spawn(ops, on_stage1=self._write_id_maps)
         channel = self.launched.channel

@@ -1,9 +1,10 @@
 """linux.resources as the host's cgroup files and the container's /sys/fs/cgroup show them."""
 import os
+from pathlib import Path
 
 import pytest
 
-from conftest import CGROUP_PARENT
+from conftest import CGROUP_MOUNT, CGROUP_PARENT, assert_nothing_left, assert_one_line_error
 
 MIB = 1024 * 1024
 RESOURCES = {"memory": {"limit": 64 * MIB}, "cpu": {"shares": 512, "cpus": "0"},
@@ -168,3 +169,20 @@ def test_cgroup_namespace_makes_the_container_cgroup_its_root(runtime, make_bund
     rc, out, err = runtime("run", "--bundle", b.path, b.id)
     assert rc == 0, err
     assert out.split() == ["/", "77"]
+
+
+def test_a_frozen_cgroup_is_refused(runtime, make_bundle):
+    """runc refuses to start a container in a frozen cgroup: its first process
+    would freeze and `run` hang."""
+    b = make_bundle(["true"])
+    freezer = Path(CGROUP_MOUNT) / "freezer" / b.config["linux"]["cgroupsPath"].lstrip("/")
+    freezer.mkdir(parents=True)
+    try:
+        (freezer / "freezer.state").write_text("FROZEN")
+        rc, out, err = runtime("run", "--bundle", b.path, b.id)
+        assert_one_line_error(rc, out, err, "frozen")
+        assert_nothing_left(runtime, b.id)
+    finally:
+        if freezer.exists():
+            (freezer / "freezer.state").write_text("THAWED")
+            freezer.rmdir()
