@@ -11,8 +11,8 @@
  * container could reach through /proc/PID/exe cannot be written.
  *
  * Frames on the init pipe: u32 length (native order), one kind byte, payload.
- *   parent -> us   P plan, G id maps written, J in the cgroup,
- *                  K hook states ("<create state>\0<start state>")
+ *   parent -> us   P plan, G id maps written, M the cgroup dirs exist,
+ *                  J in the cgroup, K hook states ("<create state>\0<start state>")
  *   us -> parent   S "<pid>" waiting for id maps, C "<pid>" the final process,
  *                  E "<message>" and exit, R ready, H hooks please, T pty master (fd)
  * A plan: ops, each u16 code, u16 nargs, u32 label length, the label (the
@@ -126,19 +126,32 @@ static void read_exact(void *buf, size_t len)
 	}
 }
 
+/* Frames from the parent come in the order it sends them (P, G, M, J, K);
+ * a wait for one takes any that come first and remembers them. */
+static char *arrived[256];
+static uint32_t arrived_len[256];
+
 char *expect_frame(char kind, uint32_t *len)
 {
-	char header[5];
-	read_exact(header, 5);
-	memcpy(len, header, 4);
-	if (header[4] != kind || *len > MAX_PLAN)
-		fail(EPROTO, "unexpected message %c from pyrunc", header[4]);
-	char *payload = malloc(*len + 1);
-	if (!payload)
-		fail(ENOMEM, "reading a message");
-	read_exact(payload, *len);
-	payload[*len] = '\0';
-	return payload;
+	unsigned char k = (unsigned char)kind;
+	while (!arrived[k]) {
+		char header[5];
+		uint32_t n;
+		read_exact(header, 5);
+		memcpy(&n, header, 4);
+		unsigned char got = (unsigned char)header[4];
+		if (!got || !strchr("PGMJK", got) || arrived[got] || n > MAX_PLAN)
+			fail(EPROTO, "unexpected message %c from pyrunc", got);
+		char *payload = malloc(n + 1);
+		if (!payload)
+			fail(ENOMEM, "reading a message");
+		read_exact(payload, n);
+		payload[n] = '\0';
+		arrived[got] = payload;
+		arrived_len[got] = n;
+	}
+	*len = arrived_len[k];
+	return arrived[k];
 }
 
 int64_t arg_int(const struct op *op, int i)
@@ -263,10 +276,7 @@ static void op_fork(void)
 static void wait_cgroup(void)
 {
 	uint32_t len;
-	if (ex.cgroup_joined)
-		return;
-	free(expect_frame('J', &len));
-	ex.cgroup_joined = 1;
+	expect_frame('J', &len);
 }
 
 static void check(int rc)
@@ -321,7 +331,7 @@ static void run_op(const struct op *op)
 	case OP_USERNS_SYNC: {
 		uint32_t len;
 		send_pid('S', getpid());
-		free(expect_frame('G', &len));
+		expect_frame('G', &len);
 		break;
 	}
 	case OP_BECOME_ROOT:
@@ -330,6 +340,7 @@ static void run_op(const struct op *op)
 		break;
 	case OP_FORK: op_fork(); break;
 	case OP_WAIT_CGROUP: wait_cgroup(); break;
+	case OP_WAIT_CGROUP_DIRS: { uint32_t len; expect_frame('M', &len); break; }
 	case OP_ROOT_PRIVATE: op_root_private(op); break;
 	case OP_BIND_ROOTFS: op_bind_rootfs(op); break;
 	case OP_MOUNT: op_mount(op); break;
@@ -393,7 +404,6 @@ static void execute_plan(void)
 	uint32_t len;
 	char *raw = expect_frame('P', &len);
 	parse_plan(raw, len);
-	free(raw);
 	open_namespaces();
 	/* Set-up files get exactly the modes the plan names; the process's own
 	 * umask (the caller's unless process.user.umask) is restored at execve. */

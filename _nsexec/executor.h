@@ -31,7 +31,6 @@ struct executor {
 	int cgroup_tmpfs;  /* the v1 cgroup tmpfs mount, for its hierarchies */
 	int devnull;       /* the host's /dev/null, the source of masked files */
 	int in_userns;
-	int cgroup_joined;
 	char *hook_states[2];
 	char **env;        /* the process's environment, NULL-terminated */
 	char *exec_path;
@@ -44,7 +43,8 @@ extern int current_op; /* index, for errors */
 /* Report to the parent "<op index> <errno> <detail>" and exit. */
 void fail(int err, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 void send_frame(char kind, const void *payload, size_t len, int fd_to_pass);
-/* The next frame from the parent, which must be `kind`; malloc'd payload. */
+/* The parent's frame of `kind`, waited for if it has not come yet; its
+ * payload (NUL-terminated) stays ours to keep. */
 char *expect_frame(char kind, uint32_t *len);
 
 int64_t arg_int(const struct op *op, int i);

@@ -15,6 +15,7 @@ enum plan_op {
 	OP_BECOME_ROOT = 4,    /* uid/gid 0 of the user namespace */
 	OP_FORK = 5,           /* CLONE_PARENT child; the rest runs in it */
 	OP_WAIT_CGROUP = 6,    /* wait for the parent's word that we are in the cgroup */
+	OP_WAIT_CGROUP_DIRS = 7, /* wait for the parent's word that the cgroup dirs exist */
 	/* the root filesystem */
 	OP_ROOT_PRIVATE = 10,  /* i mount flags for "/" (propagation) */
 	OP_BIND_ROOTFS = 11,   /* s host path of the rootfs */

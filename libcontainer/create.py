@@ -5,6 +5,7 @@ import sys
 import time
 
 from libcontainer import cgroups, errors, launcher, namespaces, plan, state as statestore
+from libcontainer.cgroups import warmup
 from libcontainer.config import loader, unsupported
 from libcontainer.container import Container
 
@@ -19,6 +20,7 @@ def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
 
     On any failure nothing is left behind: no state dir, cgroup or process."""
     statestore.check_id(container_id)
+    warmup.start()  # see there: it overlaps a kernel wait with reading the config
     bundle = os.path.abspath(bundle)
     spec = loader.load_bundle(bundle)
     _check_terminal(spec, console_socket, on_console)
@@ -80,20 +82,13 @@ class _Creation:
             self.bundle, self.rootfs, fifo, self.cgroup.dirs(), preserve_fds,
             seccomp_program(self.spec) if process else None, keyring=self.keyring))
         self.store.save(self.id, self._record(0))
-        # Made before the init starts: it mounts the cgroup dirs soon after.
-        self.cgroup.create()
-        self.store.save(self.id, self._record(0))  # now with the parents it made
-        if self.cgroup.is_frozen():
-            # Its first process would freeze at once, and `run` wait forever.
-            raise errors.PyruncError(
-                f"linux.cgroupsPath: the container's cgroup is frozen (thaw it first)")
-        self.cgroup.apply(self.linux.get("resources") or {})
         self.launched = launcher.spawn(ops, on_stage1=self._write_id_maps)
+        self._make_cgroup()  # while the init enters its namespaces and mounts
         channel = self.launched.channel
-        # Moving a process between cgroups can wait for an RCU grace period
-        # (~10-20 ms on v1): the init builds the container's root meanwhile,
-        # and waits for this message before anything that needs the cgroup
-        # (a cgroup namespace, hooks, saying it is ready).
+        launcher.tell(channel, b"M")  # the init may mount the cgroup dirs now
+        # The init builds the container's root meanwhile, and waits for this
+        # word before anything that needs the cgroup (a cgroup namespace,
+        # hooks, saying it is ready); see cgroups/warmup.py for the move's cost.
         self.cgroup.add_pid(self.launched.pid)
         launcher.tell(channel, b"J")
         launcher.serve(channel, console_socket, on_console,
@@ -104,6 +99,15 @@ class _Creation:
             write_pid_file(pid_file, self.launched.pid)
         channel.close()
         return Container(self.store, record)
+
+    def _make_cgroup(self):
+        self.cgroup.create()
+        self.store.save(self.id, self._record(0))  # now with the parents it made
+        if self.cgroup.is_frozen():
+            # Its first process would freeze at once, and `run` wait forever.
+            raise errors.PyruncError(
+                "linux.cgroupsPath: the container's cgroup is frozen (thaw it first)")
+        self.cgroup.apply(self.linux.get("resources") or {})
 
     def _runtime_hooks(self, _message):
         """The init has built the container's root and waits before pivoting:

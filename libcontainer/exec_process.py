@@ -6,6 +6,7 @@ while pyrunc-init waits, and gets the container's root, env, user and
 capabilities from the process spec the caller built (see process_spec()).
 """
 from libcontainer import errors, launcher, plan
+from libcontainer.cgroups import warmup
 from libcontainer.create import seccomp_program
 
 
@@ -33,6 +34,7 @@ def exec_process(container, process, *, console_socket=None, on_console=None,
                  preserve_fds=0):
     """Start the process, a child of the caller; returns its pid once it has
     exec'd."""
+    warmup.start()  # see there: the move into the cgroup below finds the lock warm
     status = container.status()
     if status not in ("running", "created"):
         raise errors.InvalidState(f"cannot exec in container {container.id}: it is {status}")

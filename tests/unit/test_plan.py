@@ -247,12 +247,14 @@ def test_cgroup_mount_v1_binds_each_hierarchy_the_container_has(monkeypatch):
              "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}
     dirs = {"cpu,cpuacct": "/sys/fs/cgroup/cpu,cpuacct/c1", "name=systemd": "/sys/fs/cgroup/systemd/c1"}
     ops = cgroup_mount_ops(3, entry, dirs, namespaced=False, mounts=[])
-    assert names(ops) == ["OP_CGROUP_TMPFS", "OP_CGROUP_HIER", "OP_CGROUP_HIER", "OP_CGROUP_DONE"]
+    assert names(ops) == ["OP_WAIT_CGROUP_DIRS", "OP_CGROUP_TMPFS", "OP_CGROUP_HIER",
+                          "OP_CGROUP_HIER", "OP_CGROUP_DONE"]
+    ops = ops[1:]
     assert ops[1].args[:3] == ("cpu,cpuacct", "/sys/fs/cgroup/cpu,cpuacct/c1", ["cpu", "cpuacct"])
     assert ops[2].args[:2] == ("systemd", "/sys/fs/cgroup/systemd/c1")
     assert not ops[0].args[1] & RDONLY and ops[3].args == (RDONLY,)
     namespaced = cgroup_mount_ops(3, entry, dirs, namespaced=True, mounts=[])
-    assert namespaced[1].args[1] == ""  # a fresh mount of the hierarchy
+    assert namespaced[2].args[1] == ""  # a fresh mount of the hierarchy
 
 
 def _decode(raw):
