@@ -41,7 +41,6 @@
 #include "ops.h"
 
 #define MAX_PLAN (16 << 20)
-#define MAX_OPS 4096
 
 struct executor ex = {.initpipe = -1, .rootfd = -1, .fifofd = -1, .startfd = -1,
 		      .pty_master = -1, .pty_slave = -1, .cgroup_tmpfs = -1, .devnull = -1};
@@ -233,13 +232,17 @@ static void send_pid(char kind, pid_t pid)
 	send_frame(kind, text, (size_t)n, -1);
 }
 
-/* Namespaces to join are all opened first: joining one (a mount or pid
- * namespace) can change what the other paths mean. */
-static void open_namespaces(void)
+/* What must be opened while we are still the host's root in the host's
+ * namespaces, before any op runs: the namespaces to join (joining one, a
+ * mount or pid namespace, can change what the other paths mean) and the
+ * sources of bind mounts (see prepare_bind). */
+static void open_host_paths(void)
 {
 	for (current_op = 0; current_op < nops; current_op++) {
 		const struct op *op = &ops[current_op];
 		ns_fds[current_op] = -1;
+		if (op->code == OP_MOUNT)
+			prepare_bind(op);
 		if (op->code != OP_JOIN)
 			continue;
 		ns_fds[current_op] = open(arg_str(op, 1), O_RDONLY | O_CLOEXEC);
@@ -404,7 +407,7 @@ static void execute_plan(void)
 	uint32_t len;
 	char *raw = expect_frame('P', &len);
 	parse_plan(raw, len);
-	open_namespaces();
+	open_host_paths();
 	/* Set-up files get exactly the modes the plan names; the process's own
 	 * umask (the caller's unless process.user.umask) is restored at execve. */
 	ex.umask = umask(0);

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #define MAX_ARGS 16
+#define MAX_OPS 4096
 
 struct arg {
 	const char *data; /* NUL-terminated: the plan's bytes are copied with a NUL after each */
@@ -55,6 +56,7 @@ char **arg_list(const struct op *op, int i);
 /* rootfs.c */
 void op_root_private(const struct op *op);
 void op_bind_rootfs(const struct op *op);
+void prepare_bind(const struct op *op);
 void op_mount(const struct op *op);
 void op_cgroup_tmpfs(const struct op *op);
 void op_cgroup_hier(const struct op *op);

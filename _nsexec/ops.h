@@ -80,6 +80,7 @@ enum mount_how {
 	MOUNT_HOW_COPYUP = 4,     /* flag: tmpfs gets a copy of what it covers */
 	MOUNT_HOW_NO_SYMLINK = 8, /* flag: the destination may not be a symlink (proc, sysfs) */
 	MOUNT_HOW_SYSFS_FALLBACK = 16, /* flag: on EPERM bind the host's /sys read-only */
+	MOUNT_HOW_LATE_SOURCE = 32, /* flag: a bind source that exists only later (cgroup) */
 };
 
 #endif

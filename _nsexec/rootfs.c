@@ -281,28 +281,67 @@ static void refuse_symlink(const char *dest)
 	close(fd);
 }
 
-/* The detached mount OP_MOUNT attaches; sets *is_dir to its root's type. */
-static int make_mount(const struct op *op, int how, int *is_dir, uint64_t *clear)
+static int is_bind(int how)
+{
+	return how & (MOUNT_HOW_BIND | MOUNT_HOW_RBIND);
+}
+
+/* A detached copy of a bind mount's source with its attributes set. */
+static int clone_source(const struct op *op, int how, int *is_dir)
+{
+	const char *source = arg_str(op, 1);
+	struct stat st;
+	int srcfd = must(open(source, O_PATH | O_CLOEXEC), "opening the source", source);
+	if (fstat(srcfd, &st) < 0)
+		fail(errno, "%s", source);
+	*is_dir = S_ISDIR(st.st_mode);
+	int mntfd = clone_tree(srcfd, how & MOUNT_HOW_RBIND, source);
+	set_attrs(mntfd, (uint64_t)arg_int(op, 3),
+		  (uint64_t)arg_int(op, 4) & ~locked_attrs(srcfd), 0, 0);
+	set_attrs(mntfd, (uint64_t)arg_int(op, 5), (uint64_t)arg_int(op, 6), 0, 1);
+	close(srcfd);
+	return mntfd;
+}
+
+/* Bind sources are host paths: they are cloned (open_tree) before any
+ * namespace changes, as the host's root, since in a user namespace the
+ * init could no longer open them (a 0700 directory on the way); OP_MOUNT
+ * attaches the clone later, inside the container's root. */
+static int prepared[MAX_OPS], prepared_is_dir[MAX_OPS], any_prepared;
+
+void prepare_bind(const struct op *op)
+{
+	int how = (int)arg_int(op, 8);
+	if (!any_prepared) {
+		for (int i = 0; i < MAX_OPS; i++)
+			prepared[i] = -1;
+		any_prepared = 1;
+	}
+	if (is_bind(how) && !(how & MOUNT_HOW_LATE_SOURCE))
+		prepared[current_op] = clone_source(op, how, &prepared_is_dir[current_op]);
+}
+
+/* The detached mount OP_MOUNT attaches, attributes set; sets *is_dir to
+ * its root's type. */
+static int make_mount(const struct op *op, int how, int *is_dir)
 {
 	const char *source = arg_str(op, 1), *fstype = arg_str(op, 2);
-	struct stat st;
 	int mntfd, err = 0;
-	if (how & (MOUNT_HOW_BIND | MOUNT_HOW_RBIND)) {
-		int srcfd = must(open(source, O_PATH | O_CLOEXEC), "opening the source", source);
-		if (fstat(srcfd, &st) < 0)
-			fail(errno, "%s", source);
-		*is_dir = S_ISDIR(st.st_mode);
-		*clear &= ~locked_attrs(srcfd);
-		mntfd = clone_tree(srcfd, how & MOUNT_HOW_RBIND, source);
-		close(srcfd);
-		return mntfd;
+	if (any_prepared && prepared[current_op] >= 0) {
+		*is_dir = prepared_is_dir[current_op];
+		return prepared[current_op];
 	}
+	if (is_bind(how))
+		return clone_source(op, how, is_dir);
 	char **options = arg_list(op, 9);
 	*is_dir = 1;
 	mntfd = new_fs(fstype, source, options, &err);
 	free(options);
-	if (mntfd >= 0)
+	if (mntfd >= 0) {
+		set_attrs(mntfd, (uint64_t)arg_int(op, 3), (uint64_t)arg_int(op, 4), 0, 0);
+		set_attrs(mntfd, (uint64_t)arg_int(op, 5), (uint64_t)arg_int(op, 6), 0, 1);
 		return mntfd;
+	}
 	if (err == EPERM && (how & MOUNT_HOW_SYSFS_FALLBACK)) {
 		/* sysfs needs the network namespace's owner: show the host's, read-only. */
 		int sysfd = must(open("/sys", O_PATH | O_DIRECTORY | O_CLOEXEC), "opening", "/sys");
@@ -331,15 +370,12 @@ void op_mount(const struct op *op)
 {
 	const char *dest = arg_str(op, 0);
 	int how = (int)arg_int(op, 8), is_dir = 1, covered = -1;
-	uint64_t clear = (uint64_t)arg_int(op, 4);
 	if (how & MOUNT_HOW_NO_SYMLINK)
 		refuse_symlink(dest);
-	int mntfd = make_mount(op, how, &is_dir, &clear);
+	int mntfd = make_mount(op, how, &is_dir);
 	int target = mount_target(dest, is_dir);
 	if (how & MOUNT_HOW_COPYUP)
 		covered = must(openat(target, ".", O_PATH | O_DIRECTORY | O_CLOEXEC), "opening", dest);
-	set_attrs(mntfd, (uint64_t)arg_int(op, 3), clear, 0, 0);
-	set_attrs(mntfd, (uint64_t)arg_int(op, 5), (uint64_t)arg_int(op, 6), 0, 1);
 	move_onto(mntfd, target, dest);
 	set_attrs(mntfd, 0, 0, (uint64_t)arg_int(op, 7), 0);
 	if (covered >= 0) {

@@ -32,7 +32,7 @@ def cgroup_mount_ops(index, entry, dirs, namespaced, mounts=None):
             return wait + [Op("OP_MOUNT", label, destination, "cgroup2", "cgroup2", attrs, 0, 0,
                               0, 0, HOW["new"], [])]
         return wait + [Op("OP_MOUNT", label, destination, dirs[""], "", attrs & _BIND_ATTRS, 0,
-                          0, 0, 0, HOW["rbind"], [])]
+                          0, 0, 0, HOW["rbind"] | HOW["late_source"], [])]
     ops = wait + [Op("OP_CGROUP_TMPFS", label, destination, attrs & ~RDONLY)]
     for hierarchy in v1:
         name = ",".join(c[5:] if c.startswith("name=") else c for c in hierarchy.controllers)

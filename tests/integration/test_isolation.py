@@ -1,6 +1,7 @@
 """What a process sees inside the container: namespaces, rootfs, masked and
 read-only paths, capabilities, rlimits, user, devices, mounts."""
 import os
+import subprocess
 
 import pytest
 
@@ -315,3 +316,30 @@ def test_recursive_read_only_reaches_submounts(runtime, make_bundle):
     plain = [opt for where, opt in lines if where.startswith("/mnt/plain/")]
     assert recursive and set(recursive) == {"ro"}, out
     assert "rw" in plain, out  # the host's hierarchies are rw: left as they are
+
+
+@pytest.fixture
+def locked_source(tmp_path):
+    """A tmpfs of the test's own with nosuid,nodev,noexec: in a user
+    namespace, a bind of it must keep those flags (the kernel locks them)."""
+    target = tmp_path / "locked"
+    target.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "nosuid,nodev,noexec,size=1m", "tmpfs",
+                    str(target)], check=True)
+    (target / "file").write_text("locked\n")
+    yield target
+    subprocess.run(["umount", str(target)], check=True)
+
+
+def test_user_namespace_bind_keeps_the_sources_locked_flags(runtime, make_bundle,
+                                                            default_spec, locked_source):
+    namespaces = default_spec["linux"]["namespaces"] + [{"type": "user"}]
+    script = "cat /mnt/file; grep ' /mnt ' /proc/self/mountinfo | cut -d' ' -f6"
+    rc, out, err = run_sh(runtime, make_bundle, script,
+                          extra_mounts=[bind(locked_source, "/mnt", "ro")],
+                          linux={"namespaces": namespaces, "uidMappings": USERNS_MAPPING,
+                                 "gidMappings": USERNS_MAPPING})
+    assert rc == 0, err
+    content, options = out.splitlines()
+    assert content == "locked"
+    assert set(options.split(",")) >= {"ro", "nosuid", "nodev", "noexec"}
