@@ -13,7 +13,7 @@ from libcontainer.config import dfa, regex_to_dfa, schema_codegen
 from libcontainer.config.validate import (
     reference_schema_problems, schema_file, schema_problems,
 )
-from test_validate import oracle_samples, rich_config, runc_default_config
+from config_samples import oracle_samples, rich_config, runc_default_config
 
 
 def test_compiled_module_is_up_to_date_with_the_schema():
