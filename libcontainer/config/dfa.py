@@ -12,14 +12,18 @@ def search(dfa, text):
     for position, char in enumerate(text):
         if state[0] and (not anchored_end or (position == last and char == "\n")):
             return True  # unanchored end: a prefix matched; or `$` before a final newline
-        target = state[1].get(char)
-        if target is None:
-            code = ord(char)
-            for low, high, wide_target in state[2]:
-                if low <= code <= high:
-                    target = wide_target
-                    break
-            else:
-                return False  # no way on: the start was anchored
-        state = states[target]
+        state = _next(states, state, char)
+        if state is None:
+            return False  # no way on: the start was anchored
     return state[0]
+
+
+def _next(states, state, char):
+    for chars, target in state[1]:
+        if char in chars:
+            return states[target]
+    code = ord(char)
+    for low, high, target in state[2]:
+        if low <= code <= high:
+            return states[target]
+    return None

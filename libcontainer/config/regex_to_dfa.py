@@ -280,13 +280,15 @@ def _subset_construction(nfa, start, accept):
     return table
 
 
-# Up to this many characters, a state's moves are a dict keyed by character.
+# Ranges this narrow become strings of characters (`char in "0123456789"`).
 _SMALL_RANGE = 256
 
 
 def compile_pattern(pattern):
     """-> (states, anchored_end) for dfa.search(); states[i] = (accepting,
-    {char: next}, ((low, high, next), ...)) for the small and the wide ranges."""
+    ((chars, next), ...), ((low, high, next), ...)): the narrow moves as strings
+    of characters, the wide ones as code point ranges. Only tuples, strings and
+    numbers, so that the table is one constant in the generated module's .pyc."""
     tree, anchored_start, anchored_end = parse(pattern)
     if not anchored_start:  # re.search tries every start: lead with "anything, any number"
         tree = ("cat", [("rep", ("set", [(0, MAX_CODE)]), 0, None), tree])
@@ -294,8 +296,10 @@ def compile_pattern(pattern):
     start, accept = nfa.build(tree)
     states = []
     for accepting, ranges in _subset_construction(nfa, start, accept):
-        small = {chr(c): target for low, high, target in ranges
-                 if high - low < _SMALL_RANGE for c in range(low, high + 1)}
+        narrow = {}
+        for low, high, target in ranges:
+            if high - low < _SMALL_RANGE:
+                narrow[target] = narrow.get(target, "") + "".join(map(chr, range(low, high + 1)))
         wide = tuple(r for r in ranges if r[1] - r[0] >= _SMALL_RANGE)
-        states.append((accepting, small, wide))
+        states.append((accepting, tuple(sorted((chars, t) for t, chars in narrow.items())), wide))
     return tuple(states), anchored_end

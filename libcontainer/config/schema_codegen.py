@@ -192,25 +192,9 @@ class _Generator:
 
 
 def _dfa_source(dfa):
-    """A DFA table (regex_to_dfa.compile_pattern) as source, a state per paragraph."""
+    """A DFA table (regex_to_dfa.compile_pattern) as source, a state per line."""
     states, anchored_end = dfa
-    lines = ["(("]
-    for accepting, small, wide in states:
-        moves = [f"{char!r}: {target}," for char, target in sorted(small.items())]
-        wrapped = _wrap(moves, " " * 6, 96).rstrip(",")
-        lines.append(f"    ({accepting}, {{\n{wrapped}}},\n     {wide!r}),")
-    lines.append(f"), {anchored_end})")
-    return "\n".join(lines)
-
-
-def _wrap(items, indent, width):
-    """items joined by spaces into lines of at most width (an item is never split)."""
-    lines = []
-    for item in items:
-        if lines and len(lines[-1]) + 1 + len(item) <= width:
-            lines[-1] += " " + item
-        else:
-            lines.append(indent + item)
+    lines = ["(("] + [f"    {state!r}," for state in states] + [f"), {anchored_end})"]
     return "\n".join(lines)
 
 

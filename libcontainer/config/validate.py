@@ -16,11 +16,10 @@ Two layers, both reporting `Problem`s that name the exact JSON path at fault:
 Nothing heavy is imported at module level: every `create` imports this module.
 """
 
-from __future__ import annotations
-
 import os
-# Plain classes and no typing/dataclasses/collections imports: they cost
-# ~15 ms and every `create` imports this module for the semantic checks.
+# Plain classes and no typing/dataclasses/collections imports (~15 ms), nor
+# `from __future__ import annotations` (its module, 0.1 ms): every `create`
+# imports this module. Annotations stay within what Python 3.9 evaluates.
 
 
 class Problem:
@@ -286,7 +285,7 @@ def _check_capabilities(spec: dict):
                               f"unknown capability '{name}'")
 
 
-def _sysctl_namespace(key: str) -> str | None:
+def _sysctl_namespace(key: str):
     """The namespace that scopes a sysctl, or None when it is global to the host."""
     name = key.replace("/", ".")
     if name.startswith("net."):
@@ -322,7 +321,7 @@ def _check_absolute_paths(spec: dict):
             yield from _not_absolute(hook.get("path"), f"hooks.{kind}[{index}].path")
 
 
-def _check_root(spec: dict, bundle: str | None):
+def _check_root(spec: dict, bundle):
     if "root" not in spec:
         yield Problem("root", "is required")  # optional only on Windows
         return
@@ -343,7 +342,7 @@ _SEMANTIC_CHECKS = (
 )
 
 
-def semantic_problems(spec, bundle: str | None = None) -> list:
+def semantic_problems(spec, bundle=None) -> list:
     """Cross-field and bundle checks; safe on malformed specs (wrong types are skipped)."""
     if not isinstance(spec, dict):
         return []
@@ -352,7 +351,7 @@ def semantic_problems(spec, bundle: str | None = None) -> list:
     return _sorted(found)
 
 
-def problems(spec, bundle: str | None = None) -> list:
+def problems(spec, bundle=None) -> list:
     """All problems: the schema first (by jsonschema, the reference); the semantic
     rules only once the shapes are right."""
     found = reference_schema_problems(spec)
