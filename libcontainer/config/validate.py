@@ -138,7 +138,8 @@ def _where_to_path(where) -> str:
     steps = []
     while where is not None:
         where, key = where
-        steps.append(key)
+        if key is not None:  # a YAML null key: jsonschema's paths leave it out too
+            steps.append(key)
     return _format_path(reversed(steps))
 
 

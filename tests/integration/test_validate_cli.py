@@ -176,7 +176,6 @@ def test_create_writes_only_under_root_and_cgroups(runtime, make_bundle, pyrunc_
     b = make_bundle(["true"], hostname="another-fresh-config")
     report = tmp_path / "writes"
     env = dict(runtime.env, AUDIT_REPORT=str(report), HOME=str(tmp_path / "home"))
-    env.pop("PYRUNC_CACHE_DIR", None)
     argv = [_interpreter(pyrunc_exe), "-c", AUDITED_CREATE, pyrunc_exe, "--root", runtime.root,
             "create", "--bundle", str(b.path), b.id]
     rc, err = _run(argv, env)

@@ -2,6 +2,7 @@
 same problems, same paths, same words, on our schema and on synthetic ones;
 and the generated module is what the generator makes of today's schema."""
 import copy
+import datetime
 import json
 import random
 import re
@@ -35,7 +36,9 @@ SCALARS = [0, 1, -1, 7, 2**31, 2**32, 2**63, -2**63 - 1, 2**64, 1.0, 1.5, -0.0, 
            float("inf"), float("nan"), True, False, None, "", "x", "CAP_KILL", "CAP_x",
            "CAP_KILL\n", "RLIMIT_NOFILE", "RLIMIT_nofile", "1.2.0", "1.2.0\n", "1.2",
            "1.0.0-rc.1+b", "2MB", "0MB", "rwm", "rx", "MB:1", "MB:\n", "private",
-           "SCMP_ACT_ALLOW", "pid", "c", "/abs", "é"]
+           "SCMP_ACT_ALLOW", "pid", "c", "/abs", "é",
+           # what YAML (config.yaml) may also give
+           datetime.date(2026, 12, 1), b"bytes", {1: "int key", None: "null key"}]
 
 
 def random_value(rnd, depth=0):
