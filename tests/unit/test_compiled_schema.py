@@ -44,7 +44,7 @@ SCALARS = [0, 1, -1, 7, 2**31, 2**32, 2**63, -2**63 - 1, 2**64, 1.0, 1.5, -0.0, 
 def random_value(rnd, depth=0):
     roll = rnd.random()
     if depth > 2 or roll < 0.7:
-        return rnd.choice(SCALARS)
+        return copy.deepcopy(rnd.choice(SCALARS))  # a copy: later mutations may change it
     if roll < 0.85:
         return [random_value(rnd, depth + 1) for _ in range(rnd.randint(0, 3))]
     return {rnd.choice(["type", "path", "x", "limit", "names"]): random_value(rnd, depth + 1)
