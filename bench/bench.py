@@ -86,6 +86,8 @@ class Bundles:
         self.dir = tempfile.mkdtemp(prefix="bench-bundles-")
         self.same_config = same_config
         self.count = 0
+        # In the hostname: no config of this run can match one of an earlier run.
+        self.nonce = os.urandom(4).hex()
 
     def new(self, args):
         self.count += 1
@@ -95,7 +97,7 @@ class Bundles:
             os.mkdir(path)
             spec = json.loads(json.dumps(self.base))
             spec["process"]["args"] = list(args)
-            spec["hostname"] = f"bench-{name}"[:63]
+            spec["hostname"] = f"bench-{self.nonce}-{name}"[:63]
             with open(os.path.join(path, "config.json"), "w") as f:
                 json.dump(spec, f, indent=2)  # as engines write it
         return path
