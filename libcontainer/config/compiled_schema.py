@@ -49,7 +49,7 @@ def _s4(v, at, out):  # #/$defs/Root.readonly
         out.append((at, 'must be a boolean'))
 
 
-def _def_Root(v, at, out):
+def _def_Root(v, at, out):  # #/$defs/Root
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -61,7 +61,7 @@ def _def_Root(v, at, out):
             _s4(v['readonly'], (at, 'readonly'), out)
 
 
-def _def_Strings(v, at, out):
+def _def_Strings(v, at, out):  # #/$defs/Strings
     if not (isinstance(v, list)):
         out.append((at, 'must be an array'))
     if isinstance(v, list):
@@ -69,7 +69,7 @@ def _def_Strings(v, at, out):
             _s3(item, (at, index), out)
 
 
-def _def_uint32(v, at, out):
+def _def_uint32(v, at, out):  # #/$defs/uint32
     if not (((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()))):
         out.append((at, 'must be an integer'))
     if (isinstance(v, (int, float)) and not isinstance(v, bool)) and v < 0:
@@ -78,7 +78,7 @@ def _def_uint32(v, at, out):
         out.append((at, 'must be <= 4294967295'))
 
 
-def _def_IDMapping(v, at, out):
+def _def_IDMapping(v, at, out):  # #/$defs/IDMapping
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -96,7 +96,7 @@ def _def_IDMapping(v, at, out):
             _def_uint32(v['size'], (at, 'size'), out)
 
 
-def _def_IDMappings(v, at, out):
+def _def_IDMappings(v, at, out):  # #/$defs/IDMappings
     if not (isinstance(v, list)):
         out.append((at, 'must be an array'))
     if isinstance(v, list):
@@ -104,7 +104,7 @@ def _def_IDMappings(v, at, out):
             _def_IDMapping(item, (at, index), out)
 
 
-def _def_Mount(v, at, out):
+def _def_Mount(v, at, out):  # #/$defs/Mount
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -132,7 +132,7 @@ def _s5(v, at, out):  # (top level).mounts
             _def_Mount(item, (at, index), out)
 
 
-def _def_uint64(v, at, out):
+def _def_uint64(v, at, out):  # #/$defs/uint64
     if not (((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()))):
         out.append((at, 'must be an integer'))
     if (isinstance(v, (int, float)) and not isinstance(v, bool)) and v < 0:
@@ -163,7 +163,7 @@ def _s7(v, at, out):  # #/$defs/User.additionalGids
             _def_uint32(item, (at, index), out)
 
 
-def _def_User(v, at, out):
+def _def_User(v, at, out):  # #/$defs/User
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -210,7 +210,7 @@ def _s9(v, at, out):  # #/$defs/CapabilityList[]
         out.append((at, "unknown capability '{value}'".format(value=v)))
 
 
-def _def_CapabilityList(v, at, out):
+def _def_CapabilityList(v, at, out):  # #/$defs/CapabilityList
     if not (isinstance(v, list)):
         out.append((at, 'must be an array'))
     if isinstance(v, list):
@@ -218,7 +218,7 @@ def _def_CapabilityList(v, at, out):
             _s9(item, (at, index), out)
 
 
-def _def_Capabilities(v, at, out):
+def _def_Capabilities(v, at, out):  # #/$defs/Capabilities
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -254,7 +254,7 @@ def _s11(v, at, out):  # #/$defs/Rlimit.type
         out.append((at, "unknown rlimit '{value}'".format(value=v)))
 
 
-def _def_Rlimit(v, at, out):
+def _def_Rlimit(v, at, out):  # #/$defs/Rlimit
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -292,7 +292,7 @@ def _s13(v, at, out):  # #/$defs/IOPriority.class
         out.append((at, 'must be one of: IOPRIO_CLASS_RT, IOPRIO_CLASS_BE, IOPRIO_CLASS_IDLE'))
 
 
-def _def_IOPriority(v, at, out):
+def _def_IOPriority(v, at, out):  # #/$defs/IOPriority
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -317,7 +317,7 @@ def _s14(v, at, out):  # #/$defs/Scheduler.policy
         out.append((at, 'must be one of: SCHED_OTHER, SCHED_FIFO, SCHED_RR, SCHED_BATCH, SCHED_ISO, SCHED_IDLE, SCHED_DEADLINE'))
 
 
-def _def_int32(v, at, out):
+def _def_int32(v, at, out):  # #/$defs/int32
     if not (((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()))):
         out.append((at, 'must be an integer'))
     if (isinstance(v, (int, float)) and not isinstance(v, bool)) and v < -2147483648:
@@ -347,7 +347,7 @@ def _s15(v, at, out):  # #/$defs/Scheduler.flags
             _s16(item, (at, index), out)
 
 
-def _def_Scheduler(v, at, out):
+def _def_Scheduler(v, at, out):  # #/$defs/Scheduler
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -379,7 +379,7 @@ def _s17(v, at, out):  # #/$defs/Process.execCPUAffinity
             _s3(v['final'], (at, 'final'), out)
 
 
-def _def_Process(v, at, out):
+def _def_Process(v, at, out):  # #/$defs/Process
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -421,7 +421,7 @@ def _def_Process(v, at, out):
 _C7 = frozenset(())
 
 
-def _def_StringMap(v, at, out):
+def _def_StringMap(v, at, out):  # #/$defs/StringMap
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -437,7 +437,7 @@ def _s18(v, at, out):  # #/$defs/Hook.timeout
         out.append((at, 'must be >= 1'))
 
 
-def _def_Hook(v, at, out):
+def _def_Hook(v, at, out):  # #/$defs/Hook
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -453,7 +453,7 @@ def _def_Hook(v, at, out):
             _s18(v['timeout'], (at, 'timeout'), out)
 
 
-def _def_HookList(v, at, out):
+def _def_HookList(v, at, out):  # #/$defs/HookList
     if not (isinstance(v, list)):
         out.append((at, 'must be an array'))
     if isinstance(v, list):
@@ -461,7 +461,7 @@ def _def_HookList(v, at, out):
             _def_Hook(item, (at, index), out)
 
 
-def _def_Hooks(v, at, out):
+def _def_Hooks(v, at, out):  # #/$defs/Hooks
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -486,7 +486,7 @@ def _s20(v, at, out):  # #/$defs/Namespace.type
         out.append((at, 'must be one of: pid, network, mount, ipc, uts, user, cgroup, time'))
 
 
-def _def_Namespace(v, at, out):
+def _def_Namespace(v, at, out):  # #/$defs/Namespace
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -506,7 +506,7 @@ def _s19(v, at, out):  # #/$defs/Linux.namespaces
             _def_Namespace(item, (at, index), out)
 
 
-def _def_int64(v, at, out):
+def _def_int64(v, at, out):  # #/$defs/int64
     if not (((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()))):
         out.append((at, 'must be an integer'))
     if (isinstance(v, (int, float)) and not isinstance(v, bool)) and v < -9223372036854775808:
@@ -515,7 +515,7 @@ def _def_int64(v, at, out):
         out.append((at, 'must be <= 9223372036854775807'))
 
 
-def _def_TimeOffset(v, at, out):
+def _def_TimeOffset(v, at, out):  # #/$defs/TimeOffset
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -543,7 +543,7 @@ def _s23(v, at, out):  # #/$defs/Device.type
         out.append((at, 'must be one of: c, b, u, p'))
 
 
-def _def_Device(v, at, out):
+def _def_Device(v, at, out):  # #/$defs/Device
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -613,7 +613,7 @@ def _s28(v, at, out):  # #/$defs/DeviceRule.access
         out.append((at, 'must be made of the letters r, w and m'.format(value=v)))
 
 
-def _def_DeviceRule(v, at, out):
+def _def_DeviceRule(v, at, out):  # #/$defs/DeviceRule
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -639,7 +639,7 @@ def _s26(v, at, out):  # #/$defs/Resources.devices
             _def_DeviceRule(item, (at, index), out)
 
 
-def _def_Memory(v, at, out):
+def _def_Memory(v, at, out):  # #/$defs/Memory
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -663,7 +663,7 @@ def _def_Memory(v, at, out):
             _s4(v['checkBeforeUpdate'], (at, 'checkBeforeUpdate'), out)
 
 
-def _def_CPU(v, at, out):
+def _def_CPU(v, at, out):  # #/$defs/CPU
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -695,7 +695,7 @@ def _s29(v, at, out):  # #/$defs/Resources.pids
             _def_int64(v['limit'], (at, 'limit'), out)
 
 
-def _def_uint16(v, at, out):
+def _def_uint16(v, at, out):  # #/$defs/uint16
     if not (((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()))):
         out.append((at, 'must be an integer'))
     if (isinstance(v, (int, float)) and not isinstance(v, bool)) and v < 0:
@@ -704,7 +704,7 @@ def _def_uint16(v, at, out):
         out.append((at, 'must be <= 65535'))
 
 
-def _def_BlockIODevice(v, at, out):
+def _def_BlockIODevice(v, at, out):  # #/$defs/BlockIODevice
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -718,7 +718,7 @@ def _def_BlockIODevice(v, at, out):
             _def_int64(v['minor'], (at, 'minor'), out)
 
 
-def _def_WeightDevice(v, at, out):
+def _def_WeightDevice(v, at, out):  # #/$defs/WeightDevice
     if isinstance(v, dict):
         if 'weight' in v:
             _def_uint16(v['weight'], (at, 'weight'), out)
@@ -735,7 +735,7 @@ def _s30(v, at, out):  # #/$defs/BlockIO.weightDevice
             _def_WeightDevice(item, (at, index), out)
 
 
-def _def_ThrottleDevice(v, at, out):
+def _def_ThrottleDevice(v, at, out):  # #/$defs/ThrottleDevice
     if isinstance(v, dict):
         if 'rate' not in v:
             out.append(((at, 'rate'), 'is required'))
@@ -744,7 +744,7 @@ def _def_ThrottleDevice(v, at, out):
     _def_BlockIODevice(v, at, out)
 
 
-def _def_ThrottleDevices(v, at, out):
+def _def_ThrottleDevices(v, at, out):  # #/$defs/ThrottleDevices
     if not (isinstance(v, list)):
         out.append((at, 'must be an array'))
     if isinstance(v, list):
@@ -752,7 +752,7 @@ def _def_ThrottleDevices(v, at, out):
             _def_ThrottleDevice(item, (at, index), out)
 
 
-def _def_BlockIO(v, at, out):
+def _def_BlockIO(v, at, out):  # #/$defs/BlockIO
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -787,7 +787,7 @@ def _s32(v, at, out):  # #/$defs/HugepageLimit.pageSize
         out.append((at, 'must be a page size such as 2MB or 1GB'.format(value=v)))
 
 
-def _def_HugepageLimit(v, at, out):
+def _def_HugepageLimit(v, at, out):  # #/$defs/HugepageLimit
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -809,7 +809,7 @@ def _s31(v, at, out):  # #/$defs/Resources.hugepageLimits
             _def_HugepageLimit(item, (at, index), out)
 
 
-def _def_InterfacePriority(v, at, out):
+def _def_InterfacePriority(v, at, out):  # #/$defs/InterfacePriority
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -862,7 +862,7 @@ def _s35(v, at, out):  # #/$defs/Resources.rdma
                 _s36(item, (at, key), out)
 
 
-def _def_Resources(v, at, out):
+def _def_Resources(v, at, out):  # #/$defs/Resources
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -901,7 +901,7 @@ def _s37(v, at, out):  # #/$defs/IntelRdt.memBwSchema
         out.append((at, 'must match ^MB:[^\\n]*$'))
 
 
-def _def_IntelRdt(v, at, out):
+def _def_IntelRdt(v, at, out):  # #/$defs/IntelRdt
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -949,7 +949,7 @@ def _s39(v, at, out):  # #/$defs/MemoryPolicy.flags
             _s40(item, (at, index), out)
 
 
-def _def_MemoryPolicy(v, at, out):
+def _def_MemoryPolicy(v, at, out):  # #/$defs/MemoryPolicy
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -990,7 +990,7 @@ _C20 = frozenset(('SCMP_ACT_ALLOW',
  'SCMP_ACT_TRAP'))
 
 
-def _def_SeccompAction(v, at, out):
+def _def_SeccompAction(v, at, out):  # #/$defs/SeccompAction
     if not (isinstance(v, str) and v in _C20):
         out.append((at, 'must be one of: SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_ERRNO, SCMP_ACT_TRACE, SCMP_ACT_ALLOW, SCMP_ACT_LOG, SCMP_ACT_NOTIFY'))
 
@@ -1060,7 +1060,7 @@ def _s49(v, at, out):  # #/$defs/SyscallArg.op
         out.append((at, 'must be one of: SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ'))
 
 
-def _def_SyscallArg(v, at, out):
+def _def_SyscallArg(v, at, out):  # #/$defs/SyscallArg
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -1088,7 +1088,7 @@ def _s48(v, at, out):  # #/$defs/Syscall.args
             _def_SyscallArg(item, (at, index), out)
 
 
-def _def_Syscall(v, at, out):
+def _def_Syscall(v, at, out):  # #/$defs/Syscall
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -1114,7 +1114,7 @@ def _s47(v, at, out):  # #/$defs/Seccomp.syscalls
             _def_Syscall(item, (at, index), out)
 
 
-def _def_Seccomp(v, at, out):
+def _def_Seccomp(v, at, out):  # #/$defs/Seccomp
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):
@@ -1143,7 +1143,7 @@ def _s50(v, at, out):  # #/$defs/Linux.rootfsPropagation
         out.append((at, 'must be one of: private, shared, slave, unbindable'))
 
 
-def _def_Linux(v, at, out):
+def _def_Linux(v, at, out):  # #/$defs/Linux
     if not (isinstance(v, dict)):
         out.append((at, 'must be an object'))
     if isinstance(v, dict):

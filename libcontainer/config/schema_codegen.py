@@ -99,22 +99,26 @@ class _Generator:
         key = json.dumps(schema, sort_keys=True)
         if key not in self.functions:
             self.functions[key] = name = f"_s{len(self.functions) + 1}"
-            body = self.body(schema, where)
-            self.chunks.append(f"\n\ndef {name}(v, at, out):  # {where}\n" + "".join(
-                f"    {line}\n" for line in body))
+            self.emit_function(name, schema, where)
         return self.functions[key]
 
     def ref_function(self, ref, where):
         prefix = "#/$defs/"
-        if not ref.startswith(prefix) or ref[len(prefix):] not in self.root.get("$defs", {}):
+        definition = ref[len(prefix):]
+        if not ref.startswith(prefix) or definition not in self.root.get("$defs", {}):
             raise UnsupportedSchema(f"{where}: only local #/$defs/ references: {ref}")
         if ref not in self.defs:
-            name = "_def_" + "".join(c if c.isalnum() else "_" for c in ref[len(prefix):])
+            name = "_def_" + "".join(c if c.isalnum() else "_" for c in definition)
+            if name in self.defs.values():  # two names that differ only in punctuation
+                name += f"_{len(self.defs)}"
             self.defs[ref] = name
-            body = self.body(self.root["$defs"][ref[len(prefix):]], ref)
-            self.chunks.append(f"\n\ndef {name}(v, at, out):\n" + "".join(
-                f"    {line}\n" for line in body))
+            self.emit_function(name, self.root["$defs"][definition], ref)
         return self.defs[ref]
+
+    def emit_function(self, name, schema, where):
+        # The name is registered before the body is made: a schema may refer to itself.
+        lines = "".join(f"    {line}\n" for line in self.body(schema, where))
+        self.chunks.append(f"\n\ndef {name}(v, at, out):  # {where}\n{lines}")
 
     def body(self, schema, where):
         unknown = sorted(k for k in schema if k not in _SUPPORTED | _ANNOTATIONS

@@ -114,16 +114,20 @@ SYNTHETIC = {
         "i": {"$ref": "#/$defs/leaf", "required": ["z"], "description": "ignored"},
         "j": {"type": "integer", "pattern": "^a$"},
         "k": {"pattern": "^[^\\n]*x$"},
+        "l": {"$ref": "#/$defs/tree"},
     },
     "additionalProperties": {"maxItems": 1},
-    "$defs": {"leaf": {"type": "object", "required": ["n"],
+    "$defs": {"tree": {"type": "object", "properties": {"child": {"$ref": "#/$defs/tree"},
+                                                        "v": {"type": "integer"}}},
+              "leaf": {"type": "object", "required": ["n"],
                        "properties": {"n": {"type": "string", "pattern": "^[a-c]x?$",
                                             "x-message": "bad {value!r}"}}}},
 }
 SYNTHETIC_VALUES = SCALARS + ["bb", "abbb", "bbbbbb", "a", "a\n", "ax", "cx\n", "xx",
                               "y", {"n": "a"}, {"n": "d"}, {"n": "b", "z": 1},
                               [{"n": "a"}, {"n": "ax"}], [{}, {"n": 1}, 3, 4],
-                              {"k": "s", "m": 1, "o": "s"}, [1], [1, 2]]
+                              {"k": "s", "m": 1, "o": "s"}, [1], [1, 2],
+                              {"child": {"child": {"v": "deep", "child": 3}}, "v": 1}]
 
 
 def test_compiled_and_jsonschema_agree_on_every_supported_keyword():
@@ -131,15 +135,16 @@ def test_compiled_and_jsonschema_agree_on_every_supported_keyword():
     exec(compile(schema_codegen.generate(SYNTHETIC), "<synthetic>", "exec"), namespace)
     reference = jsonschema.Draft202012Validator(SYNTHETIC)
     rnd = random.Random(7)
-    seen_messages = set()
+    seen_messages, seen_paths = set(), set()
     for _ in range(3000):
-        keys = rnd.sample("abcdefghijkz", rnd.randint(0, 6))
+        keys = rnd.sample("abcdefghijklz", rnd.randint(0, 6))
         instance = {key: copy.deepcopy(rnd.choice(SYNTHETIC_VALUES)) for key in keys}
         if rnd.random() < 0.05:
             instance = rnd.choice(SYNTHETIC_VALUES)
         expected = reference_schema_problems(instance, reference)
         assert schema_problems(instance, namespace["problems"]) == expected, instance
         seen_messages.update(p.message for p in expected)
+        seen_paths.update(p.path for p in expected)
     # Every kind of complaint came up, or agreeing would prove little.
     kinds = ["is required", "must be an integer or null", "must be a number", "must be >= 0",
              "must be < 10", "must be > -1.5", "must be <= 2.5", "must not be empty",
@@ -148,6 +153,7 @@ def test_compiled_and_jsonschema_agree_on_every_supported_keyword():
              "must have at most 3 items", "must have at most 1 items", "must be one of: x, y",
              "must be a boolean", "must be an object", "bad 'd'", "must match ^[^\\n]*x$"]
     assert [k for k in kinds if k not in seen_messages] == []
+    assert "l.child.child.v" in seen_paths  # a schema referring to itself, two levels down
 
 
 @pytest.mark.parametrize("schema", [
