@@ -412,10 +412,8 @@ def pyrunc_exe():
 
 
 @pytest.fixture(scope="session")
-def pyrunc_env(tmp_path_factory):
+def pyrunc_env():
     env = dict(os.environ)
-    # pyrunc's cache of validated configs: keep it inside this run's tmp dir.
-    env["PYRUNC_CACHE_DIR"] = str(tmp_path_factory.mktemp("pyrunc-test-cache"))
     env.pop("PYTHONPATH", None)
     return env
 
