@@ -14,7 +14,8 @@
  *   parent -> us   P plan, G id maps written, M the cgroup dirs exist,
  *                  J in the cgroup, K hook states ("<create state>\0<start state>")
  *   us -> parent   S "<pid>" waiting for id maps, C "<pid>" the final process,
- *                  E "<message>" and exit, R ready, H hooks please, T pty master (fd)
+ *                  E "<message>" and exit, R ready, H hooks please, T pty master (fd),
+ *                  N seccomp notification fd
  * A plan: ops, each u16 code, u16 nargs, u32 label length, the label (the
  * config field it came from and what it does: errors start with it), then
  * each arg as u32 length and bytes. After `start`, errors go to the exec fifo

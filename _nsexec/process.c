@@ -259,8 +259,15 @@ void op_seccomp(const struct op *op)
 		.len = (unsigned short)(op->args[0].len / sizeof(struct sock_filter)),
 		.filter = (struct sock_filter *)op->args[0].data,
 	};
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, (unsigned int)arg_int(op, 1), &prog) < 0)
+	unsigned int flags = (unsigned int)arg_int(op, 1);
+	int rc = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+	if (rc < 0)
 		fail(errno, "loading the filter");
+	if (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) {
+		/* The notification fd: pyrunc hands it to linux.seccomp.listenerPath. */
+		send_frame('N', "", 0, rc);
+		close(rc);
+	}
 }
 
 void op_capset(const struct op *op)

@@ -92,7 +92,7 @@ class _Creation:
         self.cgroup.add_pid(self.launched.pid)
         launcher.tell(channel, b"J")
         launcher.serve(channel, console_socket, on_console,
-                       handlers={"hooks": self._runtime_hooks})
+                       handlers={"hooks": self._runtime_hooks, "seccomp": self._seccomp_agent})
         record = self._record(self.launched.pid)
         self.store.save(self.id, record)
         if pid_file:
@@ -120,6 +120,11 @@ class _Creation:
         starting = hooks.state_json(self.spec, self.id, "created", pid, self.bundle)
         launcher.tell(self.launched.channel, b"K",
                       creating.encode() + b"\0" + starting.encode() + b"\0")
+
+    def _seccomp_agent(self, _message):
+        from libcontainer import seccomp_agent
+        seccomp_agent.send(self.spec, self.id, self.launched.pid, self.bundle,
+                           self.launched.channel.take_fd(), "creating")
 
     def _write_id_maps(self, pid):
         launcher.write_id_maps(pid, self.linux.get("uidMappings", []),

@@ -53,10 +53,17 @@ def exec_process(container, process, *, console_socket=None, on_console=None,
         # child's set-up overlaps; it execs only after this message.
         cgroup.add_pid(launched.pid)
         launcher.tell(channel, b"J")
-        launcher.serve(channel, console_socket, on_console, until=None)
+        launcher.serve(channel, console_socket, on_console, until=None,
+                       handlers={"seccomp": lambda _: _to_seccomp_agent(container, launched)})
     except BaseException:
         launcher.kill_and_reap(launched.pid)
         raise
     finally:
         channel.close()
     return launched.pid
+
+
+def _to_seccomp_agent(container, launched):
+    from libcontainer import seccomp_agent
+    seccomp_agent.send(container.spec, container.id, launched.pid, container.record["bundle"],
+                       launched.channel.take_fd(), "running")
