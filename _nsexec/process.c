@@ -95,6 +95,12 @@ void op_console(const struct op *op)
 			       .ws_col = (unsigned short)arg_int(op, 2)};
 	if ((size.ws_row || size.ws_col) && ioctl(slave, TIOCSWINSZ, &size) < 0)
 		fail(errno, "process.consoleSize");
+	/* "\n" passes as it is, as with runc: no "\r" in logs and pipes. */
+	struct termios modes;
+	if (tcgetattr(slave, &modes) == 0) {
+		modes.c_oflag &= ~(tcflag_t)ONLCR;
+		tcsetattr(slave, TCSANOW, &modes);
+	}
 	send_frame('T', "", 0, master);
 	close(master);
 	if (arg_int(op, 3))
