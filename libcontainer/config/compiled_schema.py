@@ -169,8 +169,6 @@ def _def_User(v, at, out):  # #/$defs/User
     if isinstance(v, dict):
         if 'uid' not in v:
             out.append(((at, 'uid'), 'is required'))
-        if 'gid' not in v:
-            out.append(((at, 'gid'), 'is required'))
         if 'uid' in v:
             _def_uint32(v['uid'], (at, 'uid'), out)
         if 'gid' in v:

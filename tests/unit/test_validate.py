@@ -70,7 +70,7 @@ def test_joined_user_namespace_needs_no_mappings():
      "process.capabilities.bounding[3]: unknown capability 'FOO'"),
     (lambda s: s["process"].__setitem__("args", []), "process.args: must not be empty"),
     (lambda s: s["process"]["user"].__setitem__("uid", -1), "process.user.uid: must be >= 0"),
-    (lambda s: s["process"]["user"].pop("gid"), "process.user.gid: is required"),
+    (lambda s: s["process"]["user"].pop("uid"), "process.user.uid: is required"),
     (lambda s: s["process"].__setitem__("terminal", "yes"), "process.terminal: must be a boolean"),
     (lambda s: s.__setitem__("linux", []), "linux: must be an object"),
     (lambda s: s["process"]["rlimits"][0].__setitem__("soft", "1024"),
