@@ -377,7 +377,9 @@ void op_mount(const struct op *op)
 	if (how & MOUNT_HOW_COPYUP)
 		covered = must(openat(target, ".", O_PATH | O_DIRECTORY | O_CLOEXEC), "opening", dest);
 	move_onto(mntfd, target, dest);
-	set_attrs(mntfd, 0, 0, (uint64_t)arg_int(op, 7), 0);
+	/* rprivate, rslave...: mount_setattr takes the type alone, the MS_REC as AT_RECURSIVE */
+	uint64_t propagation = (uint64_t)arg_int(op, 7);
+	set_attrs(mntfd, 0, 0, propagation & ~(uint64_t)MS_REC, (propagation & MS_REC) != 0);
 	if (covered >= 0) {
 		copy_up(covered, mntfd);
 		close(covered);
@@ -484,12 +486,16 @@ void op_symlink(const struct op *op)
 void op_pivot_root(const struct op *op)
 {
 	unsigned long propagation = (unsigned long)arg_int(op, 0);
+	int old_root = must(open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), "opening", "/");
 	if (fchdir(ex.rootfd) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
 		fail(errno, NULL);
-	/* The old root is stacked under the new one at "."; let go of it without
-	 * its unmount reaching the host. */
-	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0 || umount2(".", MNT_DETACH) < 0)
+	/* The old root is now stacked on the new one at "/"; let go of it without
+	 * its unmount reaching the host. From the old root's own fd: "." is the new
+	 * root, whose mounts must keep the propagation their entries asked for. */
+	if (fchdir(old_root) < 0 || mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0 ||
+	    umount2(".", MNT_DETACH) < 0)
 		fail(errno, "detaching the old root");
+	close(old_root);
 	if (chdir("/") < 0)
 		fail(errno, NULL);
 	if (propagation && mount(NULL, "/", NULL, propagation, NULL) < 0)

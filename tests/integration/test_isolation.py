@@ -216,6 +216,18 @@ def test_writable_bind_mount(runtime, make_bundle, host_dir):
     assert (host_dir / "new").read_text() == "written inside\n"
 
 
+@pytest.mark.parametrize("propagation, tag", [("rprivate", None), ("rshared", "shared:"),
+                                              ("private", None), ("shared", "shared:")])
+def test_bind_mount_propagation(runtime, make_bundle, host_dir, propagation, tag):
+    """Podman binds /etc/hosts with ["bind", "rprivate"]: the recursive
+    propagations are applied (shared:N shows in mountinfo's optional fields)."""
+    out = output_of(runtime, make_bundle, "grep ' /root ' /proc/self/mountinfo",
+                    extra_mounts=[{"destination": "/root", "type": "bind",
+                                   "source": str(host_dir), "options": ["bind", propagation]}])
+    optional = out.split(" - ")[0].split()[6:]
+    assert [field.split(":")[0] + ":" for field in optional] == ([tag] if tag else []), out
+
+
 def test_bind_mount_to_a_new_directory(runtime, make_bundle, host_dir, rootfs_copy):
     """A destination missing from the rootfs: pyrunc makes it (in a copy of
     the rootfs here, so the shared one stays as it is)."""
