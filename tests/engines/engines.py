@@ -12,6 +12,9 @@ default (containerd's shim sockets in /run/containerd/s, dockerd's
 dockerd also gets a network namespace of its own, so its default bridge and
 its iptables rules live there and the host's firewall is never touched.
 A daemon is stopped by the pid the tests started it as.
+
+Each engine's cgroups go under a parent named from `tag` (the tests' session
+tag, the benchmark's own). bench/bench.py uses this module too.
 """
 import collections
 import json
@@ -21,11 +24,6 @@ import signal
 import subprocess
 import tempfile
 import time
-
-import pytest
-
-import image
-from conftest import IS_ROOT, ROOTFS, TEST_TAG
 
 COMMAND_TIMEOUT = 120
 DAEMON_START_TIMEOUT = 60
@@ -119,19 +117,47 @@ def remove_workdir(workdir):
 CGROUP_ROOT = "/sys/fs/cgroup"
 
 
+UNIFIED = os.path.exists(os.path.join(CGROUP_ROOT, "cgroup.controllers"))
+
+
 def host_cgroup_dir(pid, controller):
-    """The host path of PID's cgroup in `controller`'s v1 hierarchy."""
+    """The host path of PID's cgroup: in `controller`'s v1 hierarchy, or
+    the unified one on a cgroup v2 host."""
     with open(f"/proc/{pid}/cgroup") as f:
         for line in f:
             _, controllers, path = line.rstrip("\n").split(":", 2)
-            if controller in controllers.split(","):
-                return os.path.join(CGROUP_ROOT, controller, path.lstrip("/"))
+            if (UNIFIED and controllers == "") or controller in controllers.split(","):
+                top = CGROUP_ROOT if UNIFIED else os.path.join(CGROUP_ROOT, controller)
+                return os.path.join(top, path.lstrip("/"))
     raise AssertionError(f"pid {pid} has no {controller} cgroup")
 
 
-def read_cgroup(pid, controller, name):
+def read_cgroup(pid, controller, v1_name, v2_name):
+    name = v2_name if UNIFIED else v1_name
     with open(os.path.join(host_cgroup_dir(pid, controller), name)) as f:
         return f.read().strip()
+
+
+def memory_limit(pid):
+    return int(read_cgroup(pid, "memory", "memory.limit_in_bytes", "memory.max"))
+
+
+def cpu_quota_and_period(pid):
+    if UNIFIED:
+        quota, period = read_cgroup(pid, "cpu", "", "cpu.max").split()
+    else:
+        quota = read_cgroup(pid, "cpu", "cpu.cfs_quota_us", "")
+        period = read_cgroup(pid, "cpu", "cpu.cfs_period_us", "")
+    return int(quota), int(period)
+
+
+def pids_max(pid):
+    return read_cgroup(pid, "pids", "pids.max", "pids.max")
+
+
+def frozen(pid):
+    state = read_cgroup(pid, "freezer", "freezer.state", "cgroup.freeze")
+    return {"FROZEN": True, "THAWED": False, "1": True, "0": False}[state]
 
 
 def cgroup_parent_dirs(parent):
@@ -154,30 +180,6 @@ def remove_cgroup_parent(parent):
             except OSError as exc:
                 busy.append(f"cgroup {dirpath}: {exc.strerror}")
     return busy
-
-
-def serve(name, make):
-    """Start an engine (skip when it is not installed), load the image,
-    yield it; at the end remove its containers, stop it, and fail if
-    anything it made through pyrunc is left."""
-    if not IS_ROOT:
-        pytest.skip("engines run containers: need root")
-    # Short: podman refuses a runroot over 50 characters; sockets have 108.
-    workdir = tempfile.mkdtemp(prefix=f"{TEST_TAG}-{name}-", dir="/tmp")
-    try:
-        engine = make(workdir)
-    except EngineMissing as missing:
-        os.rmdir(workdir)
-        pytest.skip(f"{missing} is not installed (.ci/run installs podman, containerd, docker.io)")
-    try:
-        tarball = os.path.join(workdir, "busybox.tar")
-        image.write_image(str(ROOTFS), tarball)
-        engine.load(tarball)
-        yield engine
-    finally:
-        left = engine.close()
-        left += remove_workdir(workdir)
-    assert not left, f"{name} left: {left}"
 
 
 # --------------------------------------------------------------------------
@@ -313,11 +315,11 @@ class CliEngine:
 class Podman(CliEngine):
     name = "podman"
 
-    def __init__(self, workdir, pyrunc):
+    def __init__(self, workdir, pyrunc, tag):
         self.workdir = workdir
         self.podman, _, runc = need_binaries("podman", "conmon", "runc")
         runtimes = {"pyrunc": pyrunc, "runc": runc}
-        self.cgroup_parent = f"/{TEST_TAG}-podman"
+        self.cgroup_parent = f"/{tag}-podman"
         self.roots, paths = {}, {}
         for name, binary in runtimes.items():
             self.roots[name] = os.path.join(workdir, f"{name}-root")
@@ -397,11 +399,11 @@ class Docker(CliEngine):
     name = "docker"
     bridge_network = True
 
-    def __init__(self, workdir, pyrunc):
+    def __init__(self, workdir, pyrunc, tag):
         self.workdir = workdir
         dockerd, _, _, _ = need_binaries("dockerd", "containerd", "containerd-shim-runc-v2", "runc")
         self.client = self._client(dockerd)
-        self.cgroup_parent = f"/{TEST_TAG}-docker"
+        self.cgroup_parent = f"/{tag}-docker"
         self.socket = os.path.join(workdir, "docker.sock")
         self.exec_root = os.path.join(workdir, "exec")
         self.env = dict(os.environ, DOCKER_CONFIG=os.path.join(workdir, "client"))
@@ -450,12 +452,12 @@ class Containerd:
     name = "containerd"
     namespace = "pyrunc-test"
 
-    def __init__(self, workdir, pyrunc):
+    def __init__(self, workdir, pyrunc, tag):
         self.workdir = workdir
         containerd, self.ctr, _, runc = need_binaries("containerd", "ctr",
                                                       "containerd-shim-runc-v2", "runc")
         self.runtimes = {"pyrunc": pyrunc, "runc": runc}
-        self.cgroup_parent = f"/{TEST_TAG}-containerd"
+        self.cgroup_parent = f"/{tag}-containerd"
         self.socket = os.path.join(workdir, "containerd.sock")
         self.roots = {name: os.path.join(workdir, f"{name}-root") for name in self.runtimes}
         config = write_file(os.path.join(workdir, "config.toml"), f"""\

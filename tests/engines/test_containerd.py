@@ -13,6 +13,7 @@ import pytest
 
 import engines
 import image
+import serving
 from conftest import TEST_TAG
 
 IMAGE = image.IMAGE
@@ -22,7 +23,7 @@ STATUS = ("grep", "-E", "^(Sig|Cap|NoNewPrivs|Seccomp)", "/proc/self/status")
 
 @pytest.fixture(scope="module")
 def ctr(rootfs, pyrunc_exe):
-    yield from engines.serve("containerd", lambda d: engines.Containerd(d, pyrunc_exe))
+    yield from serving.serve("containerd", lambda d, tag: engines.Containerd(d, pyrunc_exe, tag))
 
 
 def new_name():
@@ -114,7 +115,7 @@ def test_detached_exec_pause_ps_metrics_kill(ctr):
     assert str(pid) in ctr.ok("task", "ps", name).split()
     ctr.ok("task", "pause", name)
     assert task_status(ctr, name) == "PAUSED"
-    assert engines.read_cgroup(pid, "freezer", "freezer.state") == "FROZEN"
+    assert engines.frozen(pid)
     ctr.ok("task", "resume", name)
     assert task_status(ctr, name) == "RUNNING"
     metrics = dict(line.split(None, 1) for line in ctr.ok("task", "metrics", name).splitlines()
@@ -129,7 +130,7 @@ def test_detached_exec_pause_ps_metrics_kill(ctr):
 def test_memory_limit_and_cpus(ctr):
     name = detached(ctr, "--memory-limit", str(32 * 1024 * 1024), "--cpus", "0.5")
     pid = task_pid(ctr, name)
-    assert engines.read_cgroup(pid, "memory", "memory.limit_in_bytes") == str(32 * 1024 * 1024)
-    assert engines.read_cgroup(pid, "cpu", "cpu.cfs_quota_us") == "50000"
+    assert engines.memory_limit(pid) == 32 * 1024 * 1024
+    assert engines.cpu_quota_and_period(pid) == (50000, 100000)
     assert engines.host_cgroup_dir(pid, "memory").endswith(ctr.cgroup(name))
     kill_and_delete(ctr, name)

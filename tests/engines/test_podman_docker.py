@@ -14,6 +14,7 @@ import pytest
 
 import engines
 import image
+import serving
 from conftest import TEST_TAG
 
 IMAGE = image.IMAGE
@@ -26,12 +27,12 @@ STATUS_FIELDS = ("SigIgn", "SigBlk", "CapInh", "CapPrm", "CapEff", "CapBnd", "Ca
 
 @pytest.fixture(scope="module")
 def podman(rootfs, pyrunc_exe):
-    yield from engines.serve("podman", lambda d: engines.Podman(d, pyrunc_exe))
+    yield from serving.serve("podman", lambda d, tag: engines.Podman(d, pyrunc_exe, tag))
 
 
 @pytest.fixture(scope="module")
 def docker(rootfs, pyrunc_exe):
-    yield from engines.serve("docker", lambda d: engines.Docker(d, pyrunc_exe))
+    yield from serving.serve("docker", lambda d, tag: engines.Docker(d, pyrunc_exe, tag))
 
 
 @pytest.fixture(scope="module", params=["podman", "docker"])
@@ -152,7 +153,7 @@ def test_exit_code_of_a_killed_container_is_137(engine):
 
 def test_memory_limit(engine):
     name = detached(engine, "--memory", "32m", "--memory-swap", "32m")
-    assert engines.read_cgroup(engine.pid(name), "memory", "memory.limit_in_bytes") == str(32 * MIB)
+    assert engines.memory_limit(engine.pid(name)) == 32 * MIB
     engine.ok("rm", "-f", name)
 
 
@@ -176,15 +177,13 @@ def test_oom_kill_as_under_runc(engine):
 def test_cpus(engine):
     name = detached(engine, "--cpus", "0.5")
     pid = engine.pid(name)
-    quota = engines.read_cgroup(pid, "cpu", "cpu.cfs_quota_us")
-    period = engines.read_cgroup(pid, "cpu", "cpu.cfs_period_us")
-    assert (int(quota), int(period)) == (50000, 100000)
+    assert engines.cpu_quota_and_period(pid) == (50000, 100000)
     engine.ok("rm", "-f", name)
 
 
 def test_pids_limit(engine):
     name = detached(engine, "--pids-limit", "5")
-    assert engines.read_cgroup(engine.pid(name), "pids", "pids.max") == "5"
+    assert engines.pids_max(engine.pid(name)) == "5"
     result = engine("exec", name, "sh", "-c", "for i in 1 2 3 4 5 6; do sleep 30 & done; echo all")
     assert result.rc != 0 and "all" not in result.out, result
     assert "can't fork" in result.err, result
@@ -217,10 +216,10 @@ def test_pause_unpause_and_top(engine):
     assert "sleep 1000" in engine.ok("top", name)
     engine.ok("pause", name)
     assert engine.inspect(name, "{{.State.Status}}") == "paused"
-    assert engines.read_cgroup(pid, "freezer", "freezer.state") == "FROZEN"
+    assert engines.frozen(pid)
     engine.ok("unpause", name)
     assert engine.inspect(name, "{{.State.Status}}") == "running"
-    assert engines.read_cgroup(pid, "freezer", "freezer.state") == "THAWED"
+    assert not engines.frozen(pid)
     engine.ok("rm", "-f", name)
 
 
