@@ -2,6 +2,7 @@
 """Lifecycle benchmark: pyrunc against runc (and crun) on the same containers.
 
     bench/bench.py [--rounds 20] [--same-config] [--pyrunc PATH] [--rootfs DIR]
+                   [--engine-rounds 10 | --no-engines]
 
 Each round, for each runtime in turn (the order rotates between rounds, so that
 drift in the machine's load touches every runtime alike), it times:
@@ -14,6 +15,11 @@ Every container gets a config.json of its own, written just before, with its
 own hostname, as engines do (podman, containerd and docker write one per
 container): no runtime can answer from a cache of a config it has seen.
 --same-config reuses one bundle instead, for comparison.
+
+Then, as root, for each engine installed (podman, containerd's ctr, dockerd),
+the engine's `run --rm` of /bin/true through pyrunc and through runc,
+interleaved, each engine configured from files in a temp dir
+(bench/engine_bench.py; --no-engines leaves this out).
 
 It prints the median of each command per runtime, the spread (25th-75th
 percentile) so noise shows, and the ratio to runc. A benchmark, not a test:
@@ -178,13 +184,29 @@ def report(results, rounds, same_config):
     for command in COMMANDS:
         cells, medians = "", {}
         for name in names:
-            values = sorted(results[name][command])
-            medians[name] = statistics.median(values) * 1000
-            q1, _, q3 = statistics.quantiles(values, n=4) if len(values) > 1 else values * 3
-            cells += f"{medians[name]:9.1f} [{q1 * 1000:5.1f}-{q3 * 1000:5.1f}]"
+            medians[name], q1, q3 = spread_ms(results[name][command])
+            cells += f"{medians[name]:9.1f} [{q1:5.1f}-{q3:5.1f}]"
         ratios = "".join(f"{medians[n] / medians[base]:13.2f}x" for n in names
                          if base and n != base)
         print(f"{command:8}{cells}{ratios}")
+
+
+def spread_ms(values):
+    """(median, p25, p75) in milliseconds."""
+    values = sorted(values)
+    q1, _, q3 = statistics.quantiles(values, n=4) if len(values) > 1 else values * 3
+    return statistics.median(values) * 1000, q1 * 1000, q3 * 1000
+
+
+def report_engine(label, times):
+    """One line: the engine's `run --rm true` through pyrunc and runc."""
+    cells, medians = "", {}
+    for runtime, values in times.items():
+        medians[runtime], q1, q3 = spread_ms(values)
+        cells += f"  {runtime} {medians[runtime]:7.1f} [{q1:5.1f}-{q3:5.1f}]"
+    rounds = len(next(iter(times.values())))
+    print(f"{label + ' run --rm':16}{cells}  pyrunc/runc {medians['pyrunc'] / medians['runc']:5.2f}x"
+          f"  ({rounds} rounds, median ms, p25-p75)")
 
 
 def parse_args():
@@ -196,6 +218,10 @@ def parse_args():
     venv_pyrunc = os.path.join(REPO, ".venv", "bin", "pyrunc")
     parser.add_argument("--pyrunc", default=venv_pyrunc if os.path.exists(venv_pyrunc)
                         else shutil.which("pyrunc") or "pyrunc")
+    parser.add_argument("--engine-rounds", type=int, default=10,
+                        help="rounds of each installed engine's `run --rm true` (as root)")
+    parser.add_argument("--no-engines", action="store_true",
+                        help="leave out podman, containerd and docker")
     return parser.parse_args()
 
 
@@ -218,7 +244,20 @@ def main():
             runtime.close()
         bundles.close()
     report(results, args.rounds, args.same_config)
+    if not args.no_engines:
+        bench_engines(args)
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
+
+
+def bench_engines(args):
+    if os.geteuid() != 0:
+        print("\nengines not measured: they run containers as root")
+        return
+    import engine_bench
+    # The daemons inherit this environment: let pyrunc write its .pyc files.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    print("\nengines: `run --rm IMAGE true`, pyrunc against runc, --network none")
+    engine_bench.bench_engines(args.pyrunc, args.rootfs, args.engine_rounds, report_engine)
 
 
 if __name__ == "__main__":
