@@ -305,6 +305,12 @@ class CliEngine:
     def container_ids(self):
         return self.ok("ps", "-aq", "--no-trunc").split()
 
+    def container_cgroups(self):
+        """Cgroups below this engine's parent other than podman's for conmon."""
+        return [os.path.join(top, name) for top in cgroup_parent_dirs(self.cgroup_parent)
+                for name in os.listdir(top)
+                if os.path.isdir(os.path.join(top, name)) and name != "conmon"]
+
     def remove_all(self):
         ids = self.container_ids()
         if ids:

@@ -18,7 +18,7 @@ from conftest import TEST_TAG
 
 IMAGE = image.IMAGE
 # As the container's own process 1, not a child of a shell.
-STATUS = ("grep", "-E", "^(Sig|Cap|NoNewPrivs|Seccomp)", "/proc/self/status")
+STATUS = ("grep", "-E", "^(Sig(Ign|Blk|Cgt)|Cap|NoNewPrivs|Seccomp)", "/proc/self/status")
 
 
 @pytest.fixture(scope="module")

@@ -53,6 +53,8 @@ def detached(engine, *options, command=("sleep", "1000"), network="none"):
     pyrunc_states = engines.state_dirs(engine.pyrunc_root(), [engines.PYRUNC_STATE])
     assert [d for d in pyrunc_states if d.endswith("/" + cid)], \
         f"{name} does not run under pyrunc"
+    assert [c for c in engine.container_cgroups() if cid in os.path.basename(c)], \
+        f"{name} has no cgroup under {engine.cgroup_parent}"
     return name
 
 
@@ -91,6 +93,7 @@ def test_run_rm_exit_code_and_output(engine):
     assert "err" in result.err.splitlines(), result
     assert engine.container_ids() == []
     assert engines.state_dirs(engine.pyrunc_root()) == []
+    assert engine.container_cgroups() == []
 
 
 def test_process_starts_as_under_runc(engine):
@@ -256,7 +259,8 @@ def test_docker_default_bridge(docker):
     address = docker.inspect(server, "{{.NetworkSettings.IPAddress}}")
     gateway = docker.inspect(server, "{{.NetworkSettings.Gateway}}")
     result = docker.run("--rm", IMAGE, "sh", "-c",
-                        f"ping -c 1 -W 5 {gateway} >/dev/null && nc {address} 8080",
+                        f"ping -c 1 -W 5 {gateway} >/dev/null || exit 9; for i in $(seq 100);"
+                        f" do nc {address} 8080 2>/dev/null && exit; sleep 0.1; done; exit 8",
                         network="bridge")
     assert (result.rc, result.out) == (0, "hello over the bridge\n"), result
     assert "docker0" not in os.listdir("/sys/class/net")
