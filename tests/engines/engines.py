@@ -50,12 +50,12 @@ def need_binaries(*names):
     return found
 
 
-def run_command(argv, env=None, input=None, timeout=COMMAND_TIMEOUT):
+def run_command(argv, env=None, input=None, timeout=COMMAND_TIMEOUT, cwd=None):
     """Run argv to the end; stdout and stderr through files, not pipes (a
     daemon or conmon started by the command may hold them open)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         stdin = subprocess.DEVNULL if input is None else subprocess.PIPE
-        proc = subprocess.Popen(argv, stdin=stdin, stdout=out, stderr=err, env=env)
+        proc = subprocess.Popen(argv, stdin=stdin, stdout=out, stderr=err, env=env, cwd=cwd)
         try:
             proc.communicate(input.encode() if isinstance(input, str) else input,
                              timeout=timeout)
@@ -284,8 +284,9 @@ class CliEngine:
     bridge_network = False
 
     def __call__(self, *args, runtime="pyrunc", input=None, timeout=COMMAND_TIMEOUT):
+        # In the temp dir: podman's conmon writes an `oom` file to its cwd.
         return run_command(self.argv(*map(str, args), runtime=runtime), env=self.env,
-                           input=input, timeout=timeout)
+                           input=input, timeout=timeout, cwd=self.workdir)
 
     def ok(self, *args, **kw):
         result = self(*args, **kw)
