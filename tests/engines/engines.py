@@ -222,7 +222,7 @@ class PrivateDaemon:
         os.makedirs(empty, exist_ok=True)
         lines = ["set -e", "mount -t tmpfs -o mode=755 tmpfs /run",
                  "mount -t tmpfs -o mode=755 tmpfs /opt"]
-        if os.path.isdir("/etc/docker"):
+        if os.path.isdir("/etc/docker"):  # dockerd's (Docker checks it is there)
             lines.append(f"mount --bind {empty} /etc/docker")
         if new_net:
             lines.append("ip link set lo up")
@@ -409,6 +409,10 @@ class Docker(CliEngine):
     def __init__(self, workdir, pyrunc, tag):
         self.workdir = workdir
         dockerd, _, _, _ = need_binaries("dockerd", "containerd", "containerd-shim-runc-v2", "runc")
+        # dockerd 20.10 writes /etc/docker/key.json whatever it is told; the
+        # daemon's namespace covers that dir, which docker.io's package makes.
+        assert os.path.isdir("/etc/docker"), \
+            "/etc/docker is missing: dockerd would make it and write key.json in it"
         self.client = self._client(dockerd)
         self.cgroup_parent = f"/{tag}-docker"
         self.socket = os.path.join(workdir, "docker.sock")
