@@ -4,7 +4,7 @@ import _signal as signal  # the C module: signal.py would import enum (~5 ms)
 import sys
 import time
 
-from libcontainer import cgroups, errors, launcher, namespaces, plan, state as statestore
+from libcontainer import cgroups, errors, launcher, plan, state as statestore, state_fast
 from libcontainer.cgroups import warmup
 from libcontainer.config import loader, unsupported
 from libcontainer.container import Container
@@ -95,6 +95,7 @@ class _Creation:
                        handlers={"hooks": self._runtime_hooks, "seccomp": self._seccomp_agent})
         record = self._record(self.launched.pid)
         self.store.save(self.id, record)
+        state_fast.write(Container(self.store, record))
         if pid_file:
             write_pid_file(pid_file, self.launched.pid)
         channel.close()

@@ -61,7 +61,25 @@ def _rebuild_stale_init():
         pytest.exit(f"building _nsexec failed:\n{result.stderr}", returncode=1)
 
 
+def _rebuild_stale_launcher():
+    """The `pyrunc` command next to the tests' interpreter is the C launcher
+    pip built from _nsexec/launcher.c: rebuilt in place when that changed."""
+    launcher = Path(sys.executable).parent / "pyrunc"
+    source = REPO / "_nsexec" / "launcher.c"
+    if not launcher.exists() or launcher.stat().st_mtime >= source.stat().st_mtime:
+        return
+    code = ("import sys; from distutils.ccompiler import new_compiler; "
+            "from distutils.sysconfig import customize_compiler; "
+            "from _nsexec.build import build_launcher; c = new_compiler(); "
+            "customize_compiler(c); build_launcher(c, sys.argv[1], sys.argv[2])")
+    result = subprocess.run([sys.executable, "-c", code, str(REPO / "build" / "launcher"),
+                             str(launcher.parent)], cwd=REPO, capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.exit(f"building the pyrunc launcher failed:\n{result.stderr}", returncode=1)
+
+
 _rebuild_stale_init()
+_rebuild_stale_launcher()
 
 
 # --------------------------------------------------------------------------

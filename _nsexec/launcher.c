@@ -1,0 +1,238 @@
+/*
+ * pyrunc, the command: a small C front to the Python command line.
+ *
+ * Engines call `state` again and again, and `create` and `exec` wait for a
+ * kernel grace period; a Python interpreter takes ~7 ms just to start. So:
+ *   - `state ID` is answered here when the container has a state.fast file
+ *     (written by create, see libcontainer/state_fast.py): the state JSON,
+ *     rendered by Python at create time, with the status and pid of now;
+ *   - for `create`, `run` and `exec`, a short-lived process moves itself
+ *     into the cgroup it is in (a migration that changes nothing), so the
+ *     kernel's wait for the first migration (see cgroups/warmup.py) runs
+ *     while Python starts, not when the container's init waits for it;
+ *   - everything else, and anything unusual here, is the Python command
+ *     line's: we exec the interpreter next to us (the venv's) with it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DEFAULT_ROOT "/run/pyrunc"
+#define PYTHON_MAIN "from runtime.main import main; main()"
+#define STATUS_MARK "\"@@STATUS@@\""
+#define PID_MARK "-424242"
+
+struct command_line {
+	const char *root, *log, *command, *id;
+	int fast; /* nothing here asks for the Python command line */
+};
+
+static char *read_file(const char *path, size_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	char *buf = malloc(max + 1);
+	ssize_t n = buf ? read(fd, buf, max) : -1;
+	close(fd);
+	if (n < 0 || (size_t)n == max) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Global flags, then the command and its arguments. Only what the fast
+ * paths understand keeps cl->fast. */
+static void parse(int argc, char **argv, struct command_line *cl)
+{
+	int i = 1;
+	cl->root = DEFAULT_ROOT;
+	cl->fast = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--root") == 0 && i + 1 < argc)
+			cl->root = argv[++i];
+		else if (strncmp(a, "--root=", 7) == 0)
+			cl->root = a + 7;
+		else if (strcmp(a, "--log") == 0 && i + 1 < argc)
+			cl->log = argv[++i];
+		else if (strncmp(a, "--log=", 6) == 0)
+			cl->log = a + 6;
+		else if (strcmp(a, "--log-format") == 0 && i + 1 < argc)
+			i++;
+		else if (strncmp(a, "--log-format=", 13) == 0 || strcmp(a, "--systemd-cgroup") == 0)
+			;
+		else
+			cl->fast = 0; /* --debug, --help, anything else */
+	}
+	cl->command = i < argc ? argv[i] : "";
+	cl->id = i + 1 < argc ? argv[i + 1] : NULL;
+	if (i + 2 != argc)
+		cl->fast = 0;
+}
+
+/* Letters, digits and _.+- starting with a letter or digit (state.check_id). */
+static int plain_id(const char *id)
+{
+	if (!id || !((*id >= 'a' && *id <= 'z') || (*id >= 'A' && *id <= 'Z') ||
+		     (*id >= '0' && *id <= '9')))
+		return 0;
+	return strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-") ==
+	       strlen(id);
+}
+
+/* The process `pid` started at `start` (field 22 of its stat) and is no zombie. */
+static int alive(long pid, const char *start)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	char *stat = read_file(path, 4096);
+	if (!stat)
+		return 0;
+	char *p = strrchr(stat, ')');
+	int ok = 0;
+	if (p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X') {
+		char *field = p + 2;
+		for (int n = 3; n < 22 && field; n++) {
+			field = strchr(field, ' ');
+			if (field)
+				field++;
+		}
+		ok = field && strncmp(field, start, strlen(start)) == 0 &&
+		     field[strlen(start)] == ' ';
+	}
+	free(stat);
+	return ok;
+}
+
+/* "v1 PATH" (freezer.state) or "v2 PATH" (cgroup.events); read errors: not frozen. */
+static int frozen(const char *how)
+{
+	char *text = read_file(how + 3, 4096);
+	int yes = 0;
+	if (text && strncmp(how, "v1 ", 3) == 0)
+		yes = strcmp(text, "FROZEN\n") == 0 || strcmp(text, "FROZEN") == 0;
+	else if (text && strncmp(how, "v2 ", 3) == 0)
+		yes = strstr(text, "frozen 1") != NULL;
+	free(text);
+	return yes;
+}
+
+static void put(const char *from, const char *to)
+{
+	fwrite(from, 1, (size_t)(to - from), stdout);
+}
+
+/* state.fast: pid, start time, freezer ("v1 PATH", "v2 PATH" or "-"), then
+ * the state JSON with STATUS_MARK and PID_MARK standing for what changes. */
+static int state(const struct command_line *cl)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 16];
+	if (!plain_id(cl->id) || snprintf(dir, sizeof(dir), "%s/%s", cl->root, cl->id) >= PATH_MAX)
+		return -1;
+	snprintf(path, sizeof(path), "%s/state.fast", dir);
+	char *text = read_file(path, 1 << 20);
+	char *lines[4] = {text, NULL, NULL, NULL};
+	for (int i = 1; text && i < 4; i++)
+		if ((lines[i] = strchr(lines[i - 1], '\n')) != NULL)
+			*lines[i]++ = '\0';
+	if (!text || !lines[3])
+		return free(text), -1;
+	long pid = strtol(lines[0], NULL, 10);
+	const char *status = "running";
+	snprintf(path, sizeof(path), "%s/exec.fifo", dir);
+	if (!alive(pid, lines[1]))
+		status = "stopped", pid = 0;
+	else if (access(path, F_OK) == 0)
+		status = "created";
+	else if (strcmp(lines[2], "-") != 0 && frozen(lines[2]))
+		status = "paused";
+	char *json = lines[3], *mark = strstr(json, STATUS_MARK), *pmark = strstr(json, PID_MARK);
+	if (!mark || !pmark || pmark > mark)
+		return free(text), -1;
+	put(json, pmark);
+	printf("%ld", pid);
+	put(pmark + strlen(PID_MARK), mark);
+	printf("\"%s\"%s", status, mark + strlen(STATUS_MARK));
+	if (cl->log) /* runc writes its log file always */
+		close(open(cl->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+	fflush(stdout);
+	free(text);
+	return 0;
+}
+
+/* Move a process of ours into its own cgroup, in the background (twice
+ * forked, so nobody waits for it). */
+static void warm_up_migration(void)
+{
+	pid_t child = fork();
+	if (child != 0) {
+		if (child > 0)
+			waitpid(child, NULL, 0);
+		return;
+	}
+	if (fork() != 0)
+		_exit(0);
+	char *line = read_file("/proc/self/cgroup", 65536), path[PATH_MAX], pid[32];
+	char *controllers = line ? strchr(line, ':') : NULL;
+	char *where = controllers ? strchr(controllers + 1, ':') : NULL;
+	if (!where)
+		_exit(0);
+	*where++ = '\0';
+	where[strcspn(where, "\n")] = '\0';
+	controllers++;
+	if (strncmp(controllers, "name=", 5) == 0)
+		controllers += 5;
+	snprintf(path, sizeof(path), "/sys/fs/cgroup/%s%s/cgroup.procs", controllers, where);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int n = snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	if (fd >= 0 && write(fd, pid, (size_t)n) < 0)
+		_exit(0);
+	_exit(0);
+}
+
+static void exec_python(int argc, char **argv)
+{
+	char self[PATH_MAX], python[PATH_MAX + 16];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0) {
+		perror("pyrunc: /proc/self/exe");
+		exit(1);
+	}
+	self[n] = '\0';
+	*strrchr(self, '/') = '\0';
+	snprintf(python, sizeof(python), "%s/python3", self);
+	char **args = calloc((size_t)argc + 4, sizeof(char *));
+	if (!args)
+		exit(1);
+	args[0] = python;
+	args[1] = "-I"; /* no cwd on sys.path, no PYTHON* variables */
+	args[2] = "-c";
+	args[3] = PYTHON_MAIN;
+	for (int i = 1; i < argc; i++)
+		args[3 + i] = argv[i];
+	execv(python, args);
+	fprintf(stderr, "pyrunc: %s: %s\n", python, strerror(errno));
+	exit(1);
+}
+
+int main(int argc, char **argv)
+{
+	struct command_line cl = {0};
+	parse(argc, argv, &cl);
+	if (cl.fast && strcmp(cl.command, "state") == 0 && state(&cl) == 0)
+		return 0;
+	if (!strcmp(cl.command, "create") || !strcmp(cl.command, "run") || !strcmp(cl.command, "exec"))
+		warm_up_migration();
+	exec_python(argc, argv);
+	return 1;
+}

@@ -1,0 +1,51 @@
+"""`pyrunc state` answered by the C front (_nsexec/launcher.c) from
+state.fast prints exactly what the Python command line prints, in every
+status; anything it cannot answer goes to Python."""
+import os
+import subprocess
+import sys
+import time
+
+from conftest import TIMEOUT
+
+PYTHON_CLI = [sys.executable, "-I", "-c", "from runtime.main import main; main()"]
+
+
+def both(runtime, *args):
+    """(C front's result, Python's result) for the same command line."""
+    results = []
+    for argv in (runtime.argv(*args), PYTHON_CLI + runtime.argv(*args)[1:]):
+        done = subprocess.run(argv, env=runtime.env, capture_output=True, text=True,
+                              timeout=TIMEOUT)
+        results.append((done.returncode, done.stdout, done.stderr))
+    return results
+
+
+def test_state_is_the_same_in_every_status(runtime, make_bundle):
+    b = make_bundle(["sleep", "30"], annotations={"org.example/x": "a \"quoted\" \u00e9",
+                                                  "@@STATUS@@": "-424242"})
+    runtime.ok("create", "--bundle", b.path, b.id)
+    assert os.path.exists(runtime.state_dir(b.id) + "/state.fast")
+    seen = []
+    for step in (None, "start", "pause", "resume", "kill"):
+        if step == "kill":
+            runtime.ok("kill", b.id, "KILL")
+            deadline = time.monotonic() + TIMEOUT
+            while runtime.state(b.id)["status"] != "stopped":
+                assert time.monotonic() < deadline, "the init did not stop"
+                time.sleep(0.02)
+        elif step:
+            runtime.ok(step, b.id)
+        fast, python = both(runtime, "state", b.id)
+        assert fast == python
+        seen.append(fast[1].split('"status": "')[1].split('"')[0])
+    assert seen == ["created", "running", "paused", "running", "stopped"]
+
+
+def test_unknown_container_and_odd_command_lines_go_to_python(runtime):
+    fast, python = both(runtime, "state", "no-such-container")
+    assert fast == python and fast[0] != 0 and "no-such-container" in fast[2]
+    fast, python = both(runtime, "state", "../escape")
+    assert fast == python and fast[0] != 0
+    fast, python = both(runtime, "--debug", "state", "no-such-container")
+    assert fast[0] == python[0] != 0
