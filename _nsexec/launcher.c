@@ -156,13 +156,22 @@ static int state(const struct command_line *cl)
 		status = "created";
 	else if (strcmp(lines[2], "-") != 0 && frozen(lines[2]))
 		status = "paused";
-	char *json = lines[3], *mark = strstr(json, STATUS_MARK), *pmark = strstr(json, PID_MARK);
-	if (!mark || !pmark || pmark > mark)
+	/* The first of each marker is the field (the fields before them are
+	 * fixed strings of ours), whichever comes first. */
+	char *json = lines[3], *smark = strstr(json, STATUS_MARK), *pmark = strstr(json, PID_MARK);
+	if (!smark || !pmark)
 		return free(text), -1;
-	put(json, pmark);
-	printf("%ld", pid);
-	put(pmark + strlen(PID_MARK), mark);
-	printf("\"%s\"%s", status, mark + strlen(STATUS_MARK));
+	char number[32];
+	snprintf(number, sizeof(number), "%ld", pid);
+	char quoted[32];
+	snprintf(quoted, sizeof(quoted), "\"%s\"", status);
+	char *first = smark < pmark ? smark : pmark, *second = smark < pmark ? pmark : smark;
+	put(json, first);
+	fputs(first == smark ? quoted : number, stdout);
+	first += first == smark ? strlen(STATUS_MARK) : strlen(PID_MARK);
+	put(first, second);
+	fputs(second == smark ? quoted : number, stdout);
+	fputs(second + (second == smark ? strlen(STATUS_MARK) : strlen(PID_MARK)), stdout);
 	if (cl->log) /* runc writes its log file always */
 		close(open(cl->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
 	fflush(stdout);

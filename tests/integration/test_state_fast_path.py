@@ -49,3 +49,22 @@ def test_unknown_container_and_odd_command_lines_go_to_python(runtime):
     assert fast == python and fast[0] != 0
     fast, python = both(runtime, "--debug", "state", "no-such-container")
     assert fast[0] == python[0] != 0
+
+
+def test_the_answer_really_comes_from_the_c_front(runtime, make_bundle):
+    """With the Python side's record unreadable, only the C front can answer."""
+    b = make_bundle(["sleep", "30"])
+    runtime.ok("run", "-d", "--bundle", b.path, b.id)
+    expected = both(runtime, "state", b.id)[1]
+    record = os.path.join(runtime.state_dir(b.id), "state.marshal")
+    with open(record, "rb") as f:
+        saved = f.read()
+    try:
+        with open(record, "wb") as f:
+            f.write(b"not marshal")
+        fast, python = both(runtime, "state", b.id)
+        assert fast == expected
+        assert python[0] != 0 and "corrupt" in python[2]
+    finally:
+        with open(record, "wb") as f:
+            f.write(saved)
