@@ -34,6 +34,9 @@ def write_all(fs, targets) -> None:
     memory.limit_in_bytes may not exceed memory.memsw.limit_in_bytes)."""
     refused = []
     for write, path in targets:
+        write, path = _existing(fs, write, path)
+        if write is None:
+            continue
         try:
             fs.write(path, write.value)
         except FileNotFoundError:
@@ -42,6 +45,21 @@ def write_all(fs, targets) -> None:
             refused.append((write, path))
     for write, path in refused:
         write_one(fs, write, path)
+
+
+def _existing(fs, write, path):
+    """The Write (and path) to do: the first of write and its fallbacks whose
+    file exists; (None, None) for an optional one that has none (logged)."""
+    first = write
+    while write.fallback is not None and not fs.exists(path):
+        write = write.fallback
+        path = posixpath.join(posixpath.dirname(path), write.file)
+    if write.optional and not fs.exists(path):
+        from libcontainer import diagnostics
+        diagnostics.warning(f"{first.field}: not applied: cgroup file {first.file} "
+                            "is not available")
+        return None, None
+    return write, path
 
 
 def read_pids(fs, procs_file: str) -> list:

@@ -77,6 +77,11 @@ class V1Manager(m.Manager):
         targets = []
         for controller, write in render(V1_RULES, resources):
             cg = self.cgroup_of(controller)
+            if cg is None and write.optional:
+                from libcontainer import diagnostics
+                diagnostics.warning(f"{write.field}: not applied: no {controller} "
+                                    "hierarchy is mounted")
+                continue
             if cg is None:
                 raise PyruncError(
                     f"{write.field}: cgroup file {write.file} is not available "
