@@ -4,7 +4,7 @@ import _signal as signal  # the C module: signal.py would import enum (~5 ms)
 import sys
 import time
 
-from libcontainer import cgroups, errors, launcher, namespaces, state as statestore
+from libcontainer import cgroups, diagnostics, errors, launcher, namespaces, state as statestore
 from libcontainer.config import loader, unsupported
 from libcontainer.container import Container
 
@@ -23,7 +23,7 @@ def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
     _check_namespaces(spec)
     ignored = unsupported.not_applied(spec)
     if ignored:
-        print(f"pyrunc: warning: not applied yet: {', '.join(ignored)}", file=sys.stderr)
+        diagnostics.warning(f"not applied yet: {', '.join(ignored)}")  # to --log, not stdio
     store.make_dir(container_id)
     creation = _Creation(store, container_id, bundle, spec, systemd_cgroup)
     try:

@@ -147,11 +147,16 @@ def cmd_update(args, store):
 
 def cmd_events(args, store):
     from libcontainer import events
+    interval = events.parse_interval(args.interval)
     container = Container.load(store, args.container_id)
-    if args.stats:
-        events.print_stats_once(container)
-    else:
-        events.follow(container, events.parse_interval(args.interval))
+    try:
+        if args.stats:
+            events.print_stats_once(container)
+        else:
+            events.follow(container, interval)
+    except BrokenPipeError:
+        # The reader went away (`| head`): that ends the stream, not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

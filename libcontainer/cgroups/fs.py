@@ -36,6 +36,9 @@ class CgroupFs:
     def rmdir(self, path: str) -> None:
         os.rmdir(path)
 
+    def listdir(self, path: str) -> list:
+        return os.listdir(path)
+
     def subdirs(self, path: str) -> list:
         """Names of the child cgroups (directories) of path."""
         with os.scandir(path) as entries:

@@ -219,6 +219,14 @@ class Manager:
     def destroy(self) -> None:
         raise NotImplementedError
 
+    def stats(self) -> dict:
+        """Usage in runc's `events --stats` shape (see stats.py)."""
+        raise NotImplementedError
+
+    def oom_kills(self) -> int:
+        """Processes the OOM killer has killed in the cgroup so far."""
+        raise NotImplementedError
+
     def to_state(self) -> dict:
         raise NotImplementedError
 

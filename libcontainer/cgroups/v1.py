@@ -156,6 +156,20 @@ class V1Manager(m.Manager):
     def is_frozen(self) -> bool:
         return self._freezer_state() == "FROZEN"
 
+    # --- usage ---------------------------------------------------------------
+
+    def _dir_of(self, controller: str):
+        cg = self.cgroup_of(controller)
+        return cg.dir if cg else None
+
+    def stats(self) -> dict:
+        from .stats import v1_stats
+        return v1_stats(self.fs, self._dir_of)
+
+    def oom_kills(self) -> int:
+        from .stats import v1_oom_kills
+        return v1_oom_kills(self.fs, self._dir_of)
+
     # --- description ---------------------------------------------------------
 
     def path_for_cgroupns(self) -> str:
