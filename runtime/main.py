@@ -44,8 +44,9 @@ def _open_log(args):
 def _dispatch(args, log):
     from libcontainer.state import StateStore
     from runtime.commands import COMMANDS
-    log.debug(f"pyrunc {cli.VERSION} {args.subcommand}, state root "
-              f"{StateStore(args.root).root}, arguments {vars(args)}")
+    if log.debug_enabled:
+        log.debug(f"pyrunc {cli.VERSION} {args.subcommand}, state root "
+                  f"{StateStore(args.root).root}, arguments {vars(args)}")
     return COMMANDS[args.subcommand](args, StateStore(args.root))
 
 
