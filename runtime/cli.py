@@ -85,7 +85,8 @@ _UPDATE_FLAGS = [
 
 GLOBAL_FLAGS = [
     Flag(["--root"], "str", "state directory (default /run/pyrunc)", metavar="DIR"),
-    Flag(["--log"], "str", "also write errors (and --debug lines) to FILE", metavar="FILE"),
+    Flag(["--log"], "str", "the log: errors, warnings and --debug lines (never on stdio)",
+         metavar="FILE"),
     Flag(["--log-format"], "str", "text or json", default="text", choices=("text", "json")),
     Flag(["--debug"], help="tracebacks and debug output"),
     Flag(["--systemd-cgroup"], help="cgroupsPath is systemd's slice:prefix:name"),

@@ -63,9 +63,9 @@ def cmd_list(args, store):
     for cid in store.ids():
         try:
             state = Container.load(store, cid).oci_state()
-        except errors.ContainerNotFound:
+            state["owner"] = _owner(store.path(cid))
+        except (errors.ContainerNotFound, FileNotFoundError):
             continue  # deleted since store.ids() listed it
-        state["owner"] = _owner(store.path(cid))
         states.append(state)
     if args.quiet:
         for state in states:
