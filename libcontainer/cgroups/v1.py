@@ -163,11 +163,11 @@ class V1Manager(m.Manager):
         return cg.dir if cg else None
 
     def stats(self) -> dict:
-        from .stats import v1_stats
+        from .stats_v1 import v1_stats
         return v1_stats(self.fs, self._dir_of)
 
     def oom_kills(self) -> int:
-        from .stats import v1_oom_kills
+        from .stats_v1 import v1_oom_kills
         return v1_oom_kills(self.fs, self._dir_of)
 
     # --- description ---------------------------------------------------------

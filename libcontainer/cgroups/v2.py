@@ -131,11 +131,11 @@ class V2Manager(m.Manager):
     # --- usage ---------------------------------------------------------------
 
     def stats(self) -> dict:
-        from .stats import v2_stats
+        from .stats_v2 import v2_stats
         return v2_stats(self.fs, self.dir)
 
     def oom_kills(self) -> int:
-        from .stats import v2_oom_kills
+        from .stats_v2 import v2_oom_kills
         return v2_oom_kills(self.fs, self.dir)
 
     # --- description ---------------------------------------------------------
