@@ -11,8 +11,9 @@ import json
 
 from libcontainer import diagnostics, errors
 
-# Fields runc's update takes; anything else in a -r file is ignored, as runc
-# ignores it (containerd sends the whole resources object, devices included).
+# Fields runc's update takes, besides "unified" (merged file by file); anything
+# else in a -r file is ignored, as runc ignores it (containerd sends the whole
+# resources object, devices included).
 UPDATABLE = {
     "memory": ("limit", "reservation", "swap", "kernel", "kernelTCP"),
     "cpu": ("shares", "quota", "period", "realtimeRuntime", "realtimePeriod", "cpus", "mems"),
@@ -126,6 +127,12 @@ def merged(resources, changes):
             value = given.get(key)
             if value is not None and value != 0 and value != "":
                 out.setdefault(section, {})[key] = value
+    unified = changes.get("unified")
+    if unified:
+        # cgroup v2 files by name, each replacing its old value (runc 1.1 does).
+        if not isinstance(unified, dict):
+            raise errors.PyruncError("linux.resources.unified: must be an object")
+        out["unified"] = dict(out.get("unified") or {}, **unified)
     return out
 
 

@@ -95,6 +95,21 @@ def test_merge_keeps_what_is_not_given_and_treats_zero_as_unchanged():
     assert old["memory"] == {"limit": 100, "swap": 200}  # not changed in place
 
 
+def test_merge_takes_unified_files_one_by_one():
+    old = {"unified": {"memory.high": "100", "io.weight": "50"}}
+    assert upd.merged(old, {"unified": {"memory.high": "200"}})["unified"] == {
+        "memory.high": "200", "io.weight": "50"}
+
+
+def test_v2_update_of_unified_files(v2, v2_root, fake_fs, tmp_path):
+    v2.create()
+    make_files(f"{v2_root}/pyrunc/c1", {"memory.high": "max"})
+    container = FakeContainer(tmp_path, v2, {})
+    upd.update(container, {"unified": {"memory.high": "1048576"}})
+    assert read(f"{v2_root}/pyrunc/c1/memory.high") == "1048576"
+    assert container.stored_resources() == {"unified": {"memory.high": "1048576"}}
+
+
 def test_merge_names_a_section_that_is_not_an_object():
     with pytest.raises(PyruncError, match=r"^linux\.resources\.memory: must be an object"):
         upd.merged({}, {"memory": 5})
