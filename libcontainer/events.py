@@ -76,7 +76,7 @@ def follow(container, interval, out=None, clock=time.monotonic, sleep=time.sleep
     _check_running(container)
     manager = container.cgroup()
     kills = manager.oom_kills()
-    next_stats = clock()
+    next_stats = clock() + interval  # as runc's ticker: the first after one interval
     while True:
         stopped = container.status() == "stopped"
         # Read after the status: the kill that stopped the container counts.

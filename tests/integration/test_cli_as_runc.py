@@ -308,7 +308,7 @@ def test_events_stream_and_its_end(runtime, make_bundle):
     runtime.ok("run", "-d", "--bundle", b.path, b.id)
     stream = runtime.background("events", "--interval", "100ms", b.id)
     try:
-        wait_for_lines(stream, 2)
+        wait_for_lines(stream.out, 2)
         runtime.ok("kill", b.id, "KILL")
         rc, out, err = stream.wait()  # ends by itself once the container stopped
     finally:
@@ -318,31 +318,55 @@ def test_events_stream_and_its_end(runtime, make_bundle):
     assert len(lines) >= 2 and {(e["type"], e["id"]) for e in lines} == {("stats", b.id)}
 
 
-def wait_for_lines(stream, count):
+def wait_for_lines(out, count, wanted=None):
+    """Until the file out holds count lines (of events of type wanted, if given)."""
     deadline = time.monotonic() + TIMEOUT
     while time.monotonic() < deadline:
-        stream.out.seek(0)
-        if stream.out.read().count(b"\n") >= count:
+        out.seek(0)
+        lines = out.read().decode().splitlines()
+        if len([line for line in lines if wanted is None or f'"type":"{wanted}"' in line]) >= count:
             return
         time.sleep(0.05)
-    pytest.fail(f"events printed fewer than {count} lines in {TIMEOUT}s")
+    pytest.fail(f"events printed fewer than {count} {wanted or ''} lines in {TIMEOUT}s")
 
 
-def test_an_oom_kill_is_an_event(runtime, make_bundle):
+@pytest.mark.parametrize("runtime_name", ["pyrunc", "runc"])
+def test_an_oom_kill_is_an_event(runtime, runc_or_none, make_bundle, runtime_name):
+    run = runtime if runtime_name == "pyrunc" else runc_or_none
+    if run is None:
+        pytest.skip("runc is not installed: nothing to compare")
     memory = {"limit": 32 << 20, "swap": 32 << 20}
     b = make_bundle(["sleep", "300"], linux={"resources": {"memory": memory}})
-    runtime.ok("run", "-d", "--bundle", b.path, b.id)
-    stream = runtime.background("events", "--interval", "1h", b.id)
-    try:
-        wait_for_lines(stream, 1)  # the first stats line: it is watching
-        rc, _, _ = runtime("exec", b.id, "dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1")
-        assert rc == 137  # SIGKILLed by the OOM killer
-        wait_for_lines(stream, 2)
-        runtime.ok("kill", b.id, "KILL")
-        rc, out, err = stream.wait()
-    finally:
-        stream.kill()
-    assert json.loads(out.splitlines()[1]) == {"type": "oom", "id": b.id}
+    if run is not runtime:
+        run.ids.append(b.id)
+    assert run("run", "-d", "--bundle", b.path, b.id)[0] == 0
+    argv = runtime.argv() if run is runtime else [RUNC, "--root", run.root]
+    with tempfile.TemporaryFile() as out:
+        stream = subprocess.Popen([*argv, "events", "--interval", "100ms", b.id],
+                                  stdin=subprocess.DEVNULL, stdout=out,
+                                  stderr=subprocess.DEVNULL)
+        try:
+            wait_for_lines(out, 1)  # a stats line: it is watching
+            rc, _, _ = run("exec", b.id, "dd", "if=/dev/zero", "of=/dev/null", "bs=64M",
+                           "count=1")
+            assert rc == 137  # SIGKILLed by the OOM killer
+            wait_for_lines(out, 1, wanted="oom")
+        finally:
+            stream.kill()
+            stream.wait()
+        out.seek(0)
+        lines = out.read().decode().splitlines()
+    assert {"type": "oom", "id": b.id} in [json.loads(line) for line in lines]
+
+
+@pytest.fixture
+def runc_or_none():
+    if RUNC is None:
+        yield None
+        return
+    r = Runc()
+    yield r
+    r.cleanup()
 
 
 def test_events_of_a_stopped_container_fail(runtime, make_bundle):
