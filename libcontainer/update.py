@@ -1,14 +1,12 @@
 """`pyrunc update`: new resource limits for a running (or paused) container.
 
-The changes are a partial linux.resources object, from runc's flags or from
-a JSON file (`-r FILE`, `-r -` for stdin: what containerd sends for `docker
+The changes are a partial linux.resources object (runtime/update_flags.py
+makes it from runc's flags or a -r file: what containerd sends for `docker
 update`). As in runc, a value of 0 (or "") means "leave as it is". They are
 merged into the stored config, the merged resources are written to the
 cgroup, and only when that worked is the stored config replaced; when a
 write fails the old limits are written back and the error is reported.
 """
-import json
-
 from libcontainer import diagnostics, errors
 
 # Fields runc's update takes, besides "unified" (merged file by file); anything
@@ -20,97 +18,6 @@ UPDATABLE = {
     "blockIO": ("weight",),
     "pids": ("limit",),
 }
-
-# flag dest -> (section, key, parser)
-_SIZE, _UNSIGNED, _SIGNED, _TEXT = "size", "unsigned", "signed", "text"
-FLAG_FIELDS = {
-    "memory": ("memory", "limit", _SIZE),
-    "memory_reservation": ("memory", "reservation", _SIZE),
-    "memory_swap": ("memory", "swap", _SIZE),
-    "cpu_share": ("cpu", "shares", _UNSIGNED),
-    "cpu_period": ("cpu", "period", _UNSIGNED),
-    "cpu_quota": ("cpu", "quota", _SIGNED),
-    "cpu_rt_period": ("cpu", "realtimePeriod", _UNSIGNED),
-    "cpu_rt_runtime": ("cpu", "realtimeRuntime", _SIGNED),
-    "cpuset_cpus": ("cpu", "cpus", _TEXT),
-    "cpuset_mems": ("cpu", "mems", _TEXT),
-    "blkio_weight": ("blockIO", "weight", _UNSIGNED),
-    "pids_limit": ("pids", "limit", _SIGNED),
-}
-_RDT_FLAGS = ("l3_cache_schema", "mem_bw_schema")
-_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, "p": 1 << 50}
-
-
-def flag_name(dest):
-    return "--" + dest.replace("_", "-")
-
-
-def parse_size(flag, text):
-    """Bytes from "1024", "100m", "1.5g", "130 MiB" (binary units, the
-    grammar runc and docker read sizes with); "-1" is "no limit"."""
-    import re
-    text = text.strip()
-    if text == "-1":
-        return -1
-    match = re.fullmatch(r"(\d+(?:\.\d+)?) ?([kmgtp])?i?b?", text, re.IGNORECASE)
-    if match is None:
-        raise errors.PyruncError(f"{flag}: {text!r} is not a size (like 1024, 100m or 1.5g)")
-    number, unit = match.groups()
-    return int(float(number) * _UNITS[(unit or "").lower()])
-
-
-def _parse_number(flag, text, signed):
-    try:
-        value = int(text.strip())
-    except ValueError:
-        value = None
-    if value is None or (not signed and value < 0):
-        kind = "an integer" if signed else "a non-negative integer"
-        raise errors.PyruncError(f"{flag}: {text!r} is not {kind}")
-    return value
-
-
-def _parse_flag(dest, kind, text):
-    flag = flag_name(dest)
-    if kind == _SIZE:
-        return parse_size(flag, text)
-    if kind == _TEXT:
-        return text
-    return _parse_number(flag, text, signed=(kind == _SIGNED))
-
-
-def changes_from_flags(args):
-    """The partial resources object the flags ask for (None: not given)."""
-    for dest in _RDT_FLAGS:
-        if getattr(args, dest, None) is not None:
-            raise errors.PyruncError(f"{flag_name(dest)}: Intel RDT is not supported by pyrunc")
-    changes = {}
-    for dest, (section, key, kind) in FLAG_FIELDS.items():
-        text = getattr(args, dest, None)
-        if text is not None:
-            changes.setdefault(section, {})[key] = _parse_flag(dest, kind, text)
-    return changes
-
-
-def read_resources_file(path, stdin=None):
-    """The resources object in a -r file ("-": stdin)."""
-    import sys
-    where = "standard input" if path == "-" else path
-    try:
-        if path == "-":
-            data = json.load(stdin or sys.stdin)
-        else:
-            with open(path) as f:
-                data = json.load(f)
-    except OSError as exc:
-        raise errors.PyruncError(f"--resources {where}: {exc.strerror}") from None
-    except ValueError as exc:
-        raise errors.PyruncError(f"--resources {where}: not valid JSON: {exc}") from None
-    if not isinstance(data, dict):
-        raise errors.PyruncError(f"--resources {where}: must be a JSON object "
-                                 "(linux.resources)")
-    return data
-
 
 def merged(resources, changes):
     """resources with the updatable fields of changes that are set (not 0/"",

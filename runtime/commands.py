@@ -135,7 +135,8 @@ def cmd_exec(args, store):
 
 
 def cmd_update(args, store):
-    from libcontainer.update import changes_from_flags, read_resources_file, update
+    from libcontainer.update import update
+    from runtime.update_flags import changes_from_flags, read_resources_file
     container = Container.load(store, args.container_id)
     if args.resources:
         changes = read_resources_file(args.resources)

@@ -1,4 +1,4 @@
-"""`pyrunc update`: flag parsing, the -r file, merging into the stored config,
+"""`pyrunc update`: flag parsing and the -r file (runtime.update_flags), merging into the stored config,
 and the cgroup writes (v2 and v1 against fake cgroupfs trees, no root)."""
 import errno
 import io
@@ -10,7 +10,7 @@ import pytest
 from libcontainer import diagnostics, update as upd
 from libcontainer.errors import PyruncError
 from libcontainer.state import StateStore
-from runtime import cli
+from runtime import cli, update_flags as flags
 from test_cgroups import (FakeCgroupFs, V1_TREE, make_files, read, v1_mountinfo,  # noqa: F401
                           v2_mountinfo, v2_root, v1_root, fake_fs, v1, v2)
 
@@ -22,20 +22,20 @@ from test_cgroups import (FakeCgroupFs, V1_TREE, make_files, read, v1_mountinfo,
     ("120MB", 120 << 20), ("2k", 2048), ("-1", -1), ("1t", 1 << 40),
 ])
 def test_sizes_use_binary_units_as_runc(text, expected):
-    assert upd.parse_size("--memory", text) == expected
+    assert flags.parse_size("--memory", text) == expected
 
 
 @pytest.mark.parametrize("text", ["abc", "1x", "-5", "", "m", "1.5.5g"])
 def test_bad_sizes_name_the_flag(text):
     with pytest.raises(PyruncError, match=r"^--memory: .* is not a size"):
-        upd.parse_size("--memory", text)
+        flags.parse_size("--memory", text)
 
 
 def test_flags_become_a_partial_resources_object():
     args = cli.parse(["update", "--memory", "100m", "--memory-swap", "-1", "--cpu-quota", "-1",
                       "--cpu-share", "512", "--cpuset-cpus", "0-1", "--pids-limit", "20",
                       "--blkio-weight", "300", "--cpu-rt-period", "1000000", "c1"])
-    assert upd.changes_from_flags(args) == {
+    assert flags.changes_from_flags(args) == {
         "memory": {"limit": 100 << 20, "swap": -1},
         "cpu": {"quota": -1, "shares": 512, "cpus": "0-1", "realtimePeriod": 1000000},
         "pids": {"limit": 20},
@@ -44,7 +44,7 @@ def test_flags_become_a_partial_resources_object():
 
 
 def test_no_flags_change_nothing():
-    assert upd.changes_from_flags(cli.parse(["update", "c1"])) == {}
+    assert flags.changes_from_flags(cli.parse(["update", "c1"])) == {}
 
 
 @pytest.mark.parametrize("argv,message", [
@@ -56,16 +56,16 @@ def test_no_flags_change_nothing():
 ])
 def test_bad_flag_values_are_one_line_errors_naming_the_flag(argv, message):
     with pytest.raises(PyruncError) as info:
-        upd.changes_from_flags(cli.parse(["update", *argv, "c1"]))
+        flags.changes_from_flags(cli.parse(["update", *argv, "c1"]))
     assert message in str(info.value) and "\n" not in str(info.value)
 
 
 def test_resources_from_stdin_and_file(tmp_path):
-    assert upd.read_resources_file("-", io.StringIO('{"pids": {"limit": 5}}')) == {
+    assert flags.read_resources_file("-", io.StringIO('{"pids": {"limit": 5}}')) == {
         "pids": {"limit": 5}}
     path = tmp_path / "r.json"
     path.write_text('{"memory": {"limit": 1}}')
-    assert upd.read_resources_file(str(path)) == {"memory": {"limit": 1}}
+    assert flags.read_resources_file(str(path)) == {"memory": {"limit": 1}}
 
 
 @pytest.mark.parametrize("content,message", [
@@ -74,12 +74,12 @@ def test_resources_from_stdin_and_file(tmp_path):
 ])
 def test_bad_resources_input(content, message):
     with pytest.raises(PyruncError, match=message):
-        upd.read_resources_file("-", io.StringIO(content))
+        flags.read_resources_file("-", io.StringIO(content))
 
 
 def test_missing_resources_file(tmp_path):
     with pytest.raises(PyruncError, match=r"^--resources .*absent: No such file"):
-        upd.read_resources_file(str(tmp_path / "absent"))
+        flags.read_resources_file(str(tmp_path / "absent"))
 
 
 # --- merging --------------------------------------------------------------------------
