@@ -19,6 +19,7 @@ UPDATABLE = {
     "pids": ("limit",),
 }
 
+
 def merged(resources, changes):
     """resources with the updatable fields of changes that are set (not 0/"",
     runc's "unchanged") put over it; a new dict, resources is left as it is."""

@@ -1,5 +1,6 @@
-"""`pyrunc update`: flag parsing and the -r file (runtime.update_flags), merging into the stored config,
-and the cgroup writes (v2 and v1 against fake cgroupfs trees, no root)."""
+"""`pyrunc update`: the flags and the -r file (runtime.update_flags), merging
+into the stored config, and the cgroup writes (v2 and v1 against fake
+cgroupfs trees, no root)."""
 import errno
 import io
 import os
