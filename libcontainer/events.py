@@ -88,5 +88,6 @@ def follow(container, interval, out=None, clock=time.monotonic, sleep=time.sleep
             return
         if clock() >= next_stats:
             _emit(stats_event(container), out)
-            next_stats += interval
+            # Ticks missed while busy are dropped, as Go's ticker drops them.
+            next_stats = max(next_stats + interval, clock())
         sleep(max(0.0, min(OOM_POLL, next_stats - clock())))
