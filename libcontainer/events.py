@@ -89,5 +89,7 @@ def follow(container, interval, out=None, clock=time.monotonic, sleep=time.sleep
         if clock() >= next_stats:
             _emit(stats_event(container), out)
             # Ticks missed while busy are dropped, as Go's ticker drops them.
-            next_stats = max(next_stats + interval, clock())
+            next_stats += interval
+            if next_stats <= clock():
+                next_stats = clock() + interval
         sleep(max(0.0, min(OOM_POLL, next_stats - clock())))

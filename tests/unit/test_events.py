@@ -175,6 +175,22 @@ def test_follow_prints_stats_every_interval_and_oom_events_until_stopped():
     assert lines == [{"type": "oom", "id": "c1"}, stats, stats]
 
 
+def test_a_late_stats_line_does_not_bring_a_burst_of_catching_up():
+    clock = FakeClock()
+    container = ScriptedContainer(clock, life=3.5)
+    slow = container.stats
+
+    def stats_taking_2s():
+        clock.now += 2.0
+        return slow()
+    container.stats = stats_taking_2s
+    out = io.StringIO()
+    events.follow(container, 1.0, out, clock=clock, sleep=clock.sleep)
+    # Lines at 1 s (done at 3 s), then one interval later at 4 s: stopped by then.
+    types = [json.loads(line)["type"] for line in out.getvalue().splitlines()]
+    assert types.count("stats") == 1
+
+
 def test_an_oom_kill_that_stops_the_container_is_still_reported():
     clock = FakeClock()
     out = io.StringIO()
