@@ -96,8 +96,11 @@ GLOBAL_FLAGS = [
 
 COMMANDS = {c.name: c for c in [
     Command("create", "create a container; its process waits for `start`", _CREATE_FLAGS),
-    Command("run", "create and start a container, and wait for it unless -d",
-            [_DETACH, Flag(["--keep"], help="accepted for runc compatibility")] + _CREATE_FLAGS),
+    Command("run", "create and start a container, and wait for it unless -d", [
+        _DETACH,
+        Flag(["--keep"], help="keep the stopped container (delete it yourself) after it exits"),
+        Flag(["--no-subreaper"], help="pyrunc never makes itself a subreaper: accepted as runc's"),
+    ] + _CREATE_FLAGS),
     Command("start", "run the process of a created container"),
     Command("state", "print the container's state as JSON"),
     Command("kill", "send a signal (default SIGTERM) to the container's init",
@@ -125,6 +128,9 @@ COMMANDS = {c.name: c for c in [
         Flag(["--pid-file"], "str", "write the process's pid to PATH", metavar="PATH"),
         Flag(["--preserve-fds"], "int", "pass N more fds (from 3) to the process", metavar="N"),
         Flag(["--no-new-privs"], help="set no_new_privs for the process"),
+        Flag(["--apparmor"], "str", "AppArmor profile (not supported: an error)", metavar="PROFILE"),
+        Flag(["--process-label"], "str", "SELinux label (not supported: an error)",
+             metavar="LABEL"),
     ], rest="command"),
     Command("spec", "write a default config into the bundle", [
         _BUNDLE,

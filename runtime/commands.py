@@ -6,6 +6,8 @@ import sys
 from libcontainer import errors, json_text
 from libcontainer.container import Container
 
+EXEC_FAILED = 255  # runc exec's exit status for its own failures
+
 
 def cmd_create(args, store):
     from libcontainer.create import create
@@ -19,7 +21,8 @@ def cmd_run(args, store):
     from libcontainer.run import run
     return run(store, args.container_id, args.bundle, detach=args.detach,
                pid_file=args.pid_file, console_socket=args.console_socket,
-               preserve_fds=args.preserve_fds, systemd_cgroup=args.systemd_cgroup)
+               preserve_fds=args.preserve_fds, systemd_cgroup=args.systemd_cgroup,
+               keep=args.keep)
 
 
 def cmd_start(args, store):
@@ -131,7 +134,13 @@ def cmd_ps(args, store):
 
 def cmd_exec(args, store):
     from runtime.exec_command import run_exec
-    return run_exec(args, store)
+    try:
+        return run_exec(args, store)
+    except Exception as exc:
+        # runc's exec exits 255 when it fails, whatever the reason, so a
+        # caller can tell that from the exit status of the process it ran.
+        exc.exit_status = EXEC_FAILED
+        raise
 
 
 def cmd_update(args, store):

@@ -62,7 +62,7 @@ def _report(log, exc, debug):
         log.error(f"{exc.strerror or exc}{where}")
     else:
         log.error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
-    return 1
+    return getattr(exc, "exit_status", 1)
 
 
 if __name__ == "__main__":

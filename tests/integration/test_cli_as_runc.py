@@ -408,3 +408,49 @@ def test_warnings_go_to_the_log_never_to_stderr(runtime, make_bundle, tmp_path):
     rc, out, err = runtime("run", "--bundle", b2.path, b2.id)
     assert (rc, out, err) == (0, "", "")  # without --log: nowhere, not on stderr
     assert_nothing_left(runtime, b2.id)
+
+
+# --- exec failures, run --keep ----------------------------------------------------------------
+
+EXEC_FAILURES = [["/nonexistent"], ["--apparmor", "unconfined-x", "@", "true"],
+                 ["--process-label", "system_u:system_r:x:s0", "@", "true"],
+                 ["--cwd", "/nonexistent", "@", "true"]]
+
+
+def exec_argv(argv, cid):
+    """argv with the container id where "@" stands, or first."""
+    return [cid if a == "@" else a for a in argv] if "@" in argv else [cid, *argv]
+
+
+@needs_runc
+@pytest.mark.parametrize("argv", EXEC_FAILURES, ids=lambda a: " ".join(a))
+def test_exec_failures_exit_255_as_runc(runtime, runc, make_bundle, argv):
+    mine, theirs = sleeping_pair(make_bundle, runtime, runc)
+    rc, out, err = runtime("exec", *exec_argv(argv, mine.id))
+    runc_rc = runc("exec", *exec_argv(argv, theirs.id))[0]
+    assert_one_line_error(rc, out, err)
+    assert rc == runc_rc == 255
+
+
+def test_exec_exit_statuses(runtime, make_bundle):
+    b = make_bundle(["sleep", "300"])
+    runtime.ok("run", "-d", "--bundle", b.path, b.id)
+    assert runtime("exec", b.id, "sh", "-c", "exit 3")[0] == 3  # the process's own
+    assert runtime("exec", "nosuch-" + b.id, "true")[0] == 255
+    runtime.ok("pause", b.id)
+    rc, out, err = runtime("exec", b.id, "true")
+    assert_one_line_error(rc, out, err, "paused")
+    assert rc == 255
+    runtime.ok("resume", b.id)
+    assert runtime("exec", b.id)[0] == 255  # no command: exec fails, as runc's
+    assert runtime("exec")[0] == 1  # no container id: a usage error, as runc's
+
+
+def test_run_keep_leaves_the_stopped_container(runtime, make_bundle):
+    b = make_bundle(["sh", "-c", "exit 7"])
+    rc, out, err = runtime("run", "--keep", "--no-subreaper", "--bundle", b.path, b.id)
+    assert (rc, err) == (7, "")
+    state = runtime.state(b.id)
+    assert (state["status"], state["pid"]) == ("stopped", 0)
+    runtime.ok("delete", b.id)
+    assert_nothing_left(runtime, b.id)
