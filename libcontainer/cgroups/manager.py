@@ -50,14 +50,15 @@ def write_all(fs, targets) -> None:
 def _existing(fs, write, path):
     """The Write (and path) to do: the first of write and its fallbacks whose
     file exists; (None, None) for an optional one that has none (logged)."""
-    first = write
+    tried = [write.file]
     while write.fallback is not None and not fs.exists(path):
         write = write.fallback
         path = posixpath.join(posixpath.dirname(path), write.file)
+        tried.append(write.file)
     if write.optional and not fs.exists(path):
         from libcontainer import diagnostics
-        diagnostics.warning(f"{first.field}: not applied: cgroup file {first.file} "
-                            "is not available")
+        diagnostics.warning(f"{write.field}: not applied: no cgroup file "
+                            f"{' or '.join(tried)}")
         return None, None
     return write, path
 

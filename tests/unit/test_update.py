@@ -215,6 +215,18 @@ def test_v1_realtime_and_blkio_weight(v1_root, fake_fs, tmp_path):
     assert read(f"{tree}/pyrunc/c1/blkio.weight") == "300"
 
 
+def test_io_weight_without_either_file_is_a_logged_warning(v2, fake_fs):
+    v2.create()  # the fake v2 tree has neither io.bfq.weight nor io.weight
+    said = []
+    diagnostics.set_sink(types.SimpleNamespace(warning=said.append, debug=lambda m: None))
+    try:
+        v2.apply({"blockIO": {"weight": 300}, "pids": {"limit": 5}})
+    finally:
+        diagnostics.set_sink(diagnostics._Stderr())
+    assert said == ["linux.resources.blockIO.weight: not applied: no cgroup file "
+                    "io.bfq.weight or io.weight"]
+
+
 def test_blkio_weight_without_any_weight_file_is_a_logged_warning(v1, fake_fs):
     v1.create()  # the fake v1 tree has no blkio hierarchy at all
     said = []
