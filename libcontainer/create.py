@@ -1,10 +1,10 @@
 """create: a container whose init is set up and waits for `start` (runtime.md)."""
 import os
 import _signal as signal  # the C module: signal.py would import enum (~5 ms)
-import sys
 import time
 
-from libcontainer import cgroups, errors, launcher, plan, state as statestore, state_fast
+from libcontainer import cgroups, diagnostics, errors, launcher, plan, state as statestore
+from libcontainer import state_fast
 from libcontainer.cgroups import warmup
 from libcontainer.config import loader, unsupported
 from libcontainer.container import Container
@@ -27,7 +27,7 @@ def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
     _check_namespaces(spec)
     ignored = unsupported.not_applied(spec)
     if ignored:
-        print(f"pyrunc: warning: not applied yet: {', '.join(ignored)}", file=sys.stderr)
+        diagnostics.warning(f"not applied yet: {', '.join(ignored)}")  # to --log, not stdio
     store.make_dir(container_id)
     creation = _Creation(store, container_id, bundle, spec, systemd_cgroup,
                          None if no_new_keyring else f"_ses.{container_id}")

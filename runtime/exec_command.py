@@ -26,7 +26,17 @@ def _load_process_file(path):
     return process
 
 
+def _refuse_lsm_flags(args):
+    # pyrunc applies no LSM label: running the process unconfined instead of
+    # under the profile asked for would be a weaker container than wanted.
+    for flag, value, lsm in (("--apparmor", args.apparmor, "AppArmor"),
+                             ("--process-label", args.process_label, "SELinux")):
+        if value:
+            raise errors.PyruncError(f"{flag} {value!r}: {lsm} labels are not supported by pyrunc")
+
+
 def build_process(args, container):
+    _refuse_lsm_flags(args)
     if args.process:
         return _load_process_file(args.process)
     if not args.command:
