@@ -1,0 +1,133 @@
+"""What the escape tests share: attacker containers whose shell scripts
+report through a host directory, bounded waiting, and copies of host files
+(an interpreter, its shared libraries) that an attack may damage instead of
+the real ones.
+
+Not a conftest.py: tests/conftest.py is imported as the module `conftest`,
+and a second conftest.py would take that name from it.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import REPO, STATE_ROOT, TIMEOUT, Runtime, bind
+
+RESULTS = "/results"  # where an attacker container writes its findings
+
+
+def results_mount(host_dir):
+    """Bind host_dir read-write at /results in a container."""
+    return bind(host_dir, RESULTS)
+
+
+def wait_for_file(path, timeout=TIMEOUT):
+    """Wait (bounded) until path exists; its text, or None after timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if os.path.exists(path):
+            with open(path, errors="replace") as f:
+                return f.read()
+        time.sleep(0.05)
+    return None
+
+
+def read_lines(path):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read().splitlines()
+    except FileNotFoundError:
+        return []
+
+
+def without_mount(config_mounts, destination):
+    """The mounts list minus the entry for destination."""
+    return [m for m in config_mounts if m["destination"] != destination]
+
+
+def with_capability(capabilities, name):
+    """process.capabilities with `name` added to every set but ambient."""
+    out = {key: list(value) for key, value in capabilities.items()}
+    for key in ("bounding", "effective", "permitted"):
+        if name not in out.setdefault(key, []):
+            out[key].append(name)
+    return out
+
+
+def host_file(directory, name, text):
+    """A file standing in for a host file a container must not reach."""
+    path = directory / name
+    path.write_text(text)
+    return path
+
+
+# --------------------------------------------------------------------------
+# a private interpreter: what #!/proc/self/exe attacks get to aim at
+
+def base_interpreter():
+    """The real interpreter behind sys.executable (a venv's is a link to it)."""
+    return os.path.realpath(getattr(sys, "_base_executable", None) or sys.executable)
+
+
+def make_private_interpreter(where):
+    """A venv made with --copies under `where`: its bin/python3 is a private
+    copy of the interpreter, with this repository (and the test venv's
+    packages, for cffi) on its path. Returns (python, pyrunc script)."""
+    venv = where / "venv"
+    subprocess.run([base_interpreter(), "-m", "venv", "--copies", "--without-pip", str(venv)],
+                   check=True, timeout=60)
+    python = venv / "bin" / "python3"
+    site_dir = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                              check=True, capture_output=True, text=True, timeout=30).stdout.strip()
+    here = [str(REPO)] + [p for p in sys.path if p.endswith("site-packages")]
+    with open(os.path.join(site_dir, "pyrunc-under-test.pth"), "w") as f:
+        f.write("\n".join(here) + "\n")
+    script = venv / "bin" / "pyrunc"
+    script.write_text(f"#!{python}\nfrom runtime.main import main\nmain()\n")
+    os.chmod(script, 0o755)
+    return python, script
+
+
+@pytest.fixture
+def private_runtime(tmp_path_factory, pyrunc_env):
+    """A Runtime whose pyrunc runs on a private copy of the interpreter
+    (see make_private_interpreter): yields (runtime, python)."""
+    where = tmp_path_factory.mktemp("pyrunc-test-interp")
+    python, script = make_private_interpreter(where)
+    rt = Runtime(str(script), STATE_ROOT, pyrunc_env)
+    yield rt, python
+    problems = rt.cleanup()
+    if problems:
+        pytest.fail("cleanup: " + "; ".join(problems), pytrace=False)
+
+
+def shared_libraries(executable):
+    """The ELF interpreter and the libraries `executable` loads, as ldd
+    names them (absolute paths on the host)."""
+    out = subprocess.run(["ldd", str(executable)], check=True, capture_output=True,
+                         text=True, timeout=30).stdout
+    found = []
+    for line in out.splitlines():
+        match = re.search(r"(/\S+) \(0x", line)
+        if match:
+            found.append(match.group(1))
+    return found
+
+
+def copy_into_rootfs(rootfs, host_paths):
+    """Copy each host file to the same path inside rootfs (links resolved)."""
+    for path in host_paths:
+        dest = os.path.join(str(rootfs), path.lstrip("/"))
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        shutil.copyfile(os.path.realpath(path), dest)
+        os.chmod(dest, 0o755)
+
+
+def file_identity(path):
+    """(device, inode) of what path names, following links."""
+    info = os.stat(path)
+    return info.st_dev, info.st_ino
