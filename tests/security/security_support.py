@@ -10,14 +10,17 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import pytest
 
 from conftest import REPO, STATE_ROOT, TIMEOUT, Runtime, bind
+from conftest import _unescape as unescape_mount_field
 
 RESULTS = "/results"  # where an attacker container writes its findings
 
@@ -169,3 +172,52 @@ def note_init(rt, cid):
     code, out, _ = rt("state", cid)
     if code == 0:
         rt.track_pid(cid, json.loads(out).get("pid"))
+
+
+# --------------------------------------------------------------------------
+# a console socket, and what a container has mounted
+
+@pytest.fixture
+def console_server(tmp_path_factory):
+    """A --console-socket that takes every pty master sent to it on a thread,
+    so that create never waits for a reader; the masters stay open until
+    the end (a pty whose master is closed hangs up). Yields its path."""
+    path = tmp_path_factory.mktemp("pyrunc-test-console") / "console.sock"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind(str(path))
+    sock.listen(4)
+    sock.settimeout(0.2)
+    stop, masters = threading.Event(), []
+
+    def serve():
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(TIMEOUT)
+                try:
+                    masters.extend(socket.recv_fds(conn, 4096, 4)[1])
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield path
+    stop.set()
+    thread.join(TIMEOUT)
+    sock.close()
+    for fd in masters:
+        os.close(fd)
+
+
+def mounts_of(pid):
+    """(mount point, filesystem type) of each mount /proc/PID/mountinfo
+    lists, mount points as that process sees them."""
+    found = []
+    with open(f"/proc/{pid}/mountinfo") as f:
+        for line in f:
+            before, _, after = line.partition(" - ")
+            found.append((unescape_mount_field(before.split()[4]), after.split()[0]))
+    return found

@@ -53,6 +53,11 @@ echo end
 """
 
 
+def read_sysctl(path):
+    with open(path) as f:
+        return f.read()
+
+
 def shared_dev_mounts(default_spec, shared_dev):
     """The default mounts with /dev a bind of shared_dev (in the same place:
     /dev/pts and the rest go on top of it)."""
@@ -65,6 +70,7 @@ def test_masked_paths_stay_masked_while_dev_null_is_swapped(runtime, make_bundle
     linux = default_spec["linux"]
     assert {"type": "uts"} in linux["namespaces"], "the victim needs its own UTS namespace"
     assert "/proc/sys" in linux["readonlyPaths"]
+    host_domainname = read_sysctl(TARGET)
     shared_dev = tmp_path / "shared-dev"
     shared_dev.mkdir()
     mounts = shared_dev_mounts(default_spec, shared_dev)
@@ -85,5 +91,6 @@ def test_masked_paths_stay_masked_while_dev_null_is_swapped(runtime, make_bundle
         (host_dir / "stop").write_text("")
         finished = wait_for_file(host_dir / "finished")
     assert finished is not None, "the racer did not stop"
+    assert read_sysctl(TARGET) == host_domainname, "the host's domainname changed"
     broken = [out for rc, out in outcomes if rc == 0 and out != "end"]
     assert broken == [], f"masked paths were not masked in a victim: {broken}"
