@@ -2,7 +2,7 @@
 
 Two containers share /dev (a host directory bound there in both). While the
 second is created, the first swaps /dev/null for a symlink to a /proc file
-and back, over and over. A runtime that masks by bind-mounting "/dev/null"
+and back, over and over (exchanger.c: atomic swaps, no pause). A runtime that masks by bind-mounting "/dev/null"
 by path follows the symlink: masked paths become that /proc file, writable.
 
 Nothing here can change the host: the symlink's target is
@@ -11,23 +11,23 @@ Nothing here can change the host: the symlink's target is
 victim writes only through a masked path that is that very file.
 """
 from conftest import bind
-from security_support import RESULTS, results_mount, wait_for_file
+from security_support import (RESULTS, exchanger, install_exchanger, results_mount,
+                              wait_for_file)
+
+__all__ = ["exchanger"]  # the fixture, imported for pytest to find
 
 TRIES = 12
 RACE_SECONDS = 60  # the racer's own limit, should the test die
 TARGET = "/proc/sys/kernel/domainname"
 
-# The attacker: keeps a hard link to the real node, then renames a fresh
-# symlink over /dev/null and the real node back, until told to stop.
+# The attacker: exchanges /dev/null (the node) and /dev/.swap (a symlink to
+# the target) without pause, making the symlink again whenever a victim's
+# create replaced it with a node.
 RACER = r"""
 cd /dev
-ln -f null .real-null
-end=$(( $(date +%%s) + %(limit)d ))
+ln -sf "$TARGET" .swap
 echo racing > %(results)s/ready
-while [ ! -e %(results)s/stop ] && [ $(date +%%s) -lt $end ]; do
-    ln -sf "$TARGET" .link; mv -f .link null
-    ln -f .real-null .node; mv -f .node null
-done
+exchanger -l "$TARGET" %(results)s/stop %(limit)d null .swap
 echo done > %(results)s/finished
 """ % {"limit": RACE_SECONDS, "results": RESULTS}
 
@@ -66,7 +66,8 @@ def shared_dev_mounts(default_spec, shared_dev):
 
 
 def test_masked_paths_stay_masked_while_dev_null_is_swapped(runtime, make_bundle, default_spec,
-                                                            host_dir, tmp_path):
+                                                            host_dir, tmp_path, rootfs_copy,
+                                                            exchanger):
     linux = default_spec["linux"]
     assert {"type": "uts"} in linux["namespaces"], "the victim needs its own UTS namespace"
     assert "/proc/sys" in linux["readonlyPaths"]
@@ -75,7 +76,9 @@ def test_masked_paths_stay_masked_while_dev_null_is_swapped(runtime, make_bundle
     shared_dev.mkdir()
     mounts = shared_dev_mounts(default_spec, shared_dev)
     env = ["PATH=/bin", f"TARGET={TARGET}", "MASKED=" + " ".join(linux["maskedPaths"])]
+    install_exchanger(exchanger, rootfs_copy)
     racer = make_bundle(["sh", "-c", RACER], mounts=mounts, process={"env": env},
+                        root={"path": str(rootfs_copy), "readonly": False},
                         extra_mounts=[results_mount(host_dir)])
     runtime.ok("run", "-d", "--bundle", racer.path, racer.id)
     outcomes = []
@@ -84,7 +87,7 @@ def test_masked_paths_stay_masked_while_dev_null_is_swapped(runtime, make_bundle
         for _ in range(TRIES):
             victim = make_bundle(["sh", "-c", CHECK], mounts=mounts, process={"env": env})
             rc, out, err = runtime("run", "--bundle", victim.path, victim.id)
-            outcomes.append((rc, out.strip() or err.strip()))
+            outcomes.append((rc, out.strip() or err.strip())); print(outcomes[-1])
             if rc == 0 and out.strip() != "end":
                 break
     finally:
