@@ -10,8 +10,11 @@ Nothing here can change the host: the symlink's target is
 (the config has one), /proc/sys is read-only there (readonlyPaths), and the
 victim writes only through a masked path that is that very file.
 """
+import contextlib
+import os
+
 from conftest import bind
-from security_support import (RESULTS, exchanger, install_exchanger, results_mount,
+from security_support import (RESULTS, exchanger, host_file, install_exchanger, results_mount,
                               wait_for_file)
 
 __all__ = ["exchanger"]  # the fixture, imported for pytest to find
@@ -32,10 +35,10 @@ echo done > %(results)s/finished
 """ % {"limit": RACE_SECONDS, "results": RESULTS}
 
 # The victim's process: every masked file must be the null device, every
-# masked directory unwritable. A masked file that turned out to be the
-# target sysctl is written to, as an attacker would, to show it took.
+# masked directory unwritable. A masked file that turned out to be a proc
+# file reading like the target is written to, as an attacker would, to show
+# that it took (the racer points at nothing else).
 CHECK = r"""
-target=$(stat -L -c %d:%i "$TARGET")
 for p in $MASKED; do
     [ -e "$p" ] || continue
     if [ -d "$p" ]; then
@@ -44,8 +47,9 @@ for p in $MASKED; do
     fi
     kind=$(stat -L -c '%F %t:%T' "$p")
     [ "$kind" = "character special file 1:3" ] && continue
-    echo "masked $p is a $kind"
-    if [ "$(stat -L -c %d:%i "$p")" = "$target" ] && printf pwned 2>/dev/null > "$p"; then
+    echo "masked $p is a $kind, mounted as: $(grep " $p " /proc/self/mountinfo)"
+    if [ "$(stat -f -c %T "$p")" = proc ] && [ "$(cat "$p")" = "$(cat "$TARGET")" ] &&
+            printf pwned 2>/dev/null > "$p"; then
         echo "wrote through $p: domainname is now $(cat "$TARGET")"
     fi
 done
@@ -58,11 +62,32 @@ def read_sysctl(path):
         return f.read()
 
 
-def shared_dev_mounts(default_spec, shared_dev):
-    """The default mounts with /dev a bind of shared_dev (in the same place:
-    /dev/pts and the rest go on top of it)."""
+def shared_dev_mounts(default_spec, tmp_path):
+    """The default mounts with /dev a bind of a new host directory (in the
+    same place: /dev/pts and the rest go on top of it)."""
+    shared_dev = tmp_path / "shared-dev"
+    shared_dev.mkdir()
     return [bind(shared_dev, "/dev") if m["destination"] == "/dev" else m
             for m in default_spec["mounts"]]
+
+
+@contextlib.contextmanager
+def dev_null_swapped(runtime, make_bundle, mounts, rootfs_copy, exchanger, host_dir, target):
+    """A container sharing /dev (mounts) that swaps /dev/null with a symlink
+    to target, until the with block ends."""
+    install_exchanger(exchanger, rootfs_copy)
+    racer = make_bundle(["sh", "-c", RACER], mounts=mounts,
+                        process={"env": ["PATH=/bin", f"TARGET={target}"]},
+                        root={"path": str(rootfs_copy), "readonly": False},
+                        extra_mounts=[results_mount(host_dir)])
+    runtime.ok("run", "-d", "--bundle", racer.path, racer.id)
+    try:
+        assert wait_for_file(host_dir / "ready") is not None, "the racer did not start"
+        yield
+    finally:
+        (host_dir / "stop").write_text("")
+        finished = wait_for_file(host_dir / "finished")
+    assert finished is not None, "the racer did not stop"
 
 
 def test_masked_paths_stay_masked_while_dev_null_is_swapped(runtime, make_bundle, default_spec,
@@ -72,28 +97,42 @@ def test_masked_paths_stay_masked_while_dev_null_is_swapped(runtime, make_bundle
     assert {"type": "uts"} in linux["namespaces"], "the victim needs its own UTS namespace"
     assert "/proc/sys" in linux["readonlyPaths"]
     host_domainname = read_sysctl(TARGET)
-    shared_dev = tmp_path / "shared-dev"
-    shared_dev.mkdir()
-    mounts = shared_dev_mounts(default_spec, shared_dev)
+    mounts = shared_dev_mounts(default_spec, tmp_path)
     env = ["PATH=/bin", f"TARGET={TARGET}", "MASKED=" + " ".join(linux["maskedPaths"])]
-    install_exchanger(exchanger, rootfs_copy)
-    racer = make_bundle(["sh", "-c", RACER], mounts=mounts, process={"env": env},
-                        root={"path": str(rootfs_copy), "readonly": False},
-                        extra_mounts=[results_mount(host_dir)])
-    runtime.ok("run", "-d", "--bundle", racer.path, racer.id)
     outcomes = []
-    try:
-        assert wait_for_file(host_dir / "ready") is not None, "the racer did not start"
+    with dev_null_swapped(runtime, make_bundle, mounts, rootfs_copy, exchanger, host_dir, TARGET):
         for _ in range(TRIES):
             victim = make_bundle(["sh", "-c", CHECK], mounts=mounts, process={"env": env})
             rc, out, err = runtime("run", "--bundle", victim.path, victim.id)
-            outcomes.append((rc, out.strip() or err.strip())); print(outcomes[-1])
+            outcomes.append((rc, out.strip() or err.strip()))
             if rc == 0 and out.strip() != "end":
                 break
-    finally:
-        (host_dir / "stop").write_text("")
-        finished = wait_for_file(host_dir / "finished")
-    assert finished is not None, "the racer did not stop"
     assert read_sysctl(TARGET) == host_domainname, "the host's domainname changed"
     broken = [out for rc, out in outcomes if rc == 0 and out != "end"]
     assert broken == [], f"masked paths were not masked in a victim: {broken}"
+
+
+def test_device_nodes_never_change_a_host_file(runtime, make_bundle, default_spec, host_dir,
+                                               tmp_path, rootfs_copy, exchanger):
+    """The same race aimed at the default devices: while a victim makes
+    /dev/null in the shared /dev, the symlink points at a host file, whose
+    mode and owner a chmod or chown by path would change."""
+    victim_file = host_file(tmp_path, "host-file", "a host file")
+    os.chmod(victim_file, 0o600)
+    before = os.stat(victim_file)
+    mounts = shared_dev_mounts(default_spec, tmp_path)
+    outcomes = []
+    with dev_null_swapped(runtime, make_bundle, mounts, rootfs_copy, exchanger, host_dir,
+                          str(victim_file)):
+        for _ in range(TRIES):
+            victim = make_bundle(["true"], mounts=mounts)
+            outcomes.append(runtime("run", "--bundle", victim.path, victim.id)[0])
+            after = os.stat(victim_file)
+            if (after.st_mode, after.st_uid, after.st_gid) != (before.st_mode, before.st_uid,
+                                                               before.st_gid):
+                break
+    assert oct(after.st_mode) == oct(before.st_mode), \
+        f"a victim's create changed a host file's mode to {oct(after.st_mode)} " \
+        f"(run exit codes {outcomes})"
+    assert (after.st_uid, after.st_gid) == (before.st_uid, before.st_gid), \
+        f"a victim's create changed a host file's owner (run exit codes {outcomes})"
