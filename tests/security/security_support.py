@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from conftest import REPO, STATE_ROOT, TIMEOUT, Runtime, bind
+from conftest import STATE_ROOT, TIMEOUT, Runtime, bind
 from conftest import _unescape as unescape_mount_field
 
 RESULTS = "/results"  # where an attacker container writes its findings
@@ -78,19 +78,48 @@ def base_interpreter():
     return os.path.realpath(getattr(sys, "_base_executable", None) or sys.executable)
 
 
-def make_private_interpreter(where):
+# Where the pyrunc under test finds its code: printed by its own interpreter.
+_WHERE_PYRUNC_IMPORTS_FROM = """
+import importlib.util, os, site
+for name in ("runtime", "libcontainer", "_nsexec", "_cffi_backend", "cffi", "yaml"):
+    spec = importlib.util.find_spec(name)
+    if spec and spec.origin:
+        top = os.path.dirname(spec.origin)
+        print(os.path.dirname(top) if spec.submodule_search_locations else top)
+print("\\n".join(site.getsitepackages()))
+"""
+
+
+def shebang_interpreter(script):
+    """The interpreter named on a script's #! line, or None."""
+    with open(script, "rb") as f:
+        first = f.readline()
+    if not first.startswith(b"#!"):
+        return None
+    return first[2:].split()[0].decode()
+
+
+def import_dirs(pyrunc_exe):
+    """The directories the pyrunc under test imports its modules from (the
+    working tree for an editable install, else site-packages), in order."""
+    interpreter = shebang_interpreter(pyrunc_exe) or sys.executable
+    out = subprocess.run([interpreter, "-c", _WHERE_PYRUNC_IMPORTS_FROM], check=True,
+                         capture_output=True, text=True, timeout=30).stdout
+    return list(dict.fromkeys(line for line in out.splitlines() if os.path.isdir(line)))
+
+
+def make_private_interpreter(where, pyrunc_exe):
     """A venv made with --copies under `where`: its bin/python3 is a private
-    copy of the interpreter, with this repository (and the test venv's
-    packages, for cffi) on its path. Returns (python, pyrunc script)."""
+    copy of the interpreter, importing pyrunc from where the pyrunc under
+    test does. Returns (python, a pyrunc script run by it)."""
     venv = where / "venv"
     subprocess.run([base_interpreter(), "-m", "venv", "--copies", "--without-pip", str(venv)],
                    check=True, timeout=60)
     python = venv / "bin" / "python3"
     site_dir = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                               check=True, capture_output=True, text=True, timeout=30).stdout.strip()
-    here = [str(REPO)] + [p for p in sys.path if p.endswith("site-packages")]
     with open(os.path.join(site_dir, "pyrunc-under-test.pth"), "w") as f:
-        f.write("\n".join(here) + "\n")
+        f.write("\n".join(import_dirs(pyrunc_exe)) + "\n")
     script = venv / "bin" / "pyrunc"
     script.write_text(f"#!{python}\nfrom runtime.main import main\nmain()\n")
     os.chmod(script, 0o755)
@@ -98,11 +127,11 @@ def make_private_interpreter(where):
 
 
 @pytest.fixture
-def private_runtime(tmp_path_factory, pyrunc_env):
+def private_runtime(tmp_path_factory, pyrunc_exe, pyrunc_env):
     """A Runtime whose pyrunc runs on a private copy of the interpreter
     (see make_private_interpreter): yields (runtime, python)."""
     where = tmp_path_factory.mktemp("pyrunc-test-interp")
-    python, script = make_private_interpreter(where)
+    python, script = make_private_interpreter(where, pyrunc_exe)
     rt = Runtime(str(script), STATE_ROOT, pyrunc_env)
     yield rt, python
     problems = rt.cleanup()

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from security_support import base_interpreter
+from security_support import base_interpreter, shebang_interpreter
 
 MAX_RSS_KB = 2048
 
@@ -23,21 +23,12 @@ def vm_rss_kb(pid):
     return int(match.group(1))
 
 
-def shebang_interpreter(script):
-    """The interpreter named on a script's #! line, or None."""
-    with open(script, "rb") as f:
-        first = f.readline()
-    if not first.startswith(b"#!"):
-        return None
-    return os.path.realpath(first[2:].split()[0].decode())
-
-
 def host_interpreters(pyrunc_exe):
     """(device, inode) of each interpreter pyrunc could be run by here."""
     paths = {base_interpreter(), os.path.realpath(sys.executable)}
     named = shebang_interpreter(pyrunc_exe)
     if named:
-        paths.add(named)
+        paths.add(os.path.realpath(named))
     return {(os.stat(p).st_dev, os.stat(p).st_ino) for p in paths}
 
 
