@@ -103,7 +103,7 @@ def import_dirs(pyrunc_exe):
     """The directories the pyrunc under test imports its modules from (the
     working tree for an editable install, else site-packages), in order."""
     interpreter = shebang_interpreter(pyrunc_exe) or sys.executable
-    out = subprocess.run([interpreter, "-c", _WHERE_PYRUNC_IMPORTS_FROM], check=True,
+    out = subprocess.run([interpreter, "-I", "-c", _WHERE_PYRUNC_IMPORTS_FROM], check=True,
                          capture_output=True, text=True, timeout=30).stdout
     return list(dict.fromkeys(line for line in out.splitlines() if os.path.isdir(line)))
 
