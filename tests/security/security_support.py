@@ -90,6 +90,9 @@ print("\\n".join(site.getsitepackages()))
 """
 
 
+_PURELIB = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+
+
 def shebang_interpreter(script):
     """The interpreter named on a script's #! line, or None."""
     with open(script, "rb") as f:
@@ -99,25 +102,30 @@ def shebang_interpreter(script):
     return first[2:].split()[0].decode()
 
 
+def pyrunc_interpreter(pyrunc_exe):
+    """The interpreter that runs the pyrunc under test (as its #! names it)."""
+    return shebang_interpreter(pyrunc_exe) or sys.executable
+
+
 def import_dirs(pyrunc_exe):
     """The directories the pyrunc under test imports its modules from (the
     working tree for an editable install, else site-packages), in order."""
-    interpreter = shebang_interpreter(pyrunc_exe) or sys.executable
-    out = subprocess.run([interpreter, "-I", "-c", _WHERE_PYRUNC_IMPORTS_FROM], check=True,
-                         capture_output=True, text=True, timeout=30).stdout
+    out = subprocess.run([pyrunc_interpreter(pyrunc_exe), "-I", "-c", _WHERE_PYRUNC_IMPORTS_FROM],
+                         check=True, capture_output=True, text=True, timeout=30).stdout
     return list(dict.fromkeys(line for line in out.splitlines() if os.path.isdir(line)))
 
 
 def make_private_interpreter(where, pyrunc_exe):
     """A venv made with --copies under `where`: its bin/python3 is a private
-    copy of the interpreter, importing pyrunc from where the pyrunc under
-    test does. Returns (python, a pyrunc script run by it)."""
+    copy of the interpreter that runs the pyrunc under test, importing pyrunc
+    from where that one does. Returns (python, a pyrunc script run by it)."""
     venv = where / "venv"
-    subprocess.run([base_interpreter(), "-m", "venv", "--copies", "--without-pip", str(venv)],
+    interpreter = os.path.realpath(pyrunc_interpreter(pyrunc_exe))
+    subprocess.run([interpreter, "-m", "venv", "--copies", "--without-pip", str(venv)],
                    check=True, timeout=60)
     python = venv / "bin" / "python3"
-    site_dir = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                              check=True, capture_output=True, text=True, timeout=30).stdout.strip()
+    site_dir = subprocess.run([str(python), "-c", _PURELIB], check=True, capture_output=True,
+                              text=True, timeout=30).stdout.strip()
     with open(os.path.join(site_dir, "pyrunc-under-test.pth"), "w") as f:
         f.write("\n".join(import_dirs(pyrunc_exe)) + "\n")
     script = venv / "bin" / "pyrunc"
@@ -159,6 +167,12 @@ def copy_into_rootfs(rootfs, host_paths):
         os.makedirs(os.path.dirname(dest), exist_ok=True)
         shutil.copyfile(os.path.realpath(path), dest)
         os.chmod(dest, 0o755)
+
+
+def python_version(python):
+    """"3.11" for a Python 3.11 interpreter."""
+    return subprocess.run([str(python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                          check=True, capture_output=True, text=True, timeout=30).stdout.strip()
 
 
 def file_identity(path):

@@ -2,13 +2,16 @@
 
 Two containers share /dev (a host directory bound there in both). While the
 second is created, the first swaps /dev/null for a symlink to a /proc file
-and back, over and over (exchanger.c: atomic swaps, no pause). A runtime that masks by bind-mounting "/dev/null"
-by path follows the symlink: masked paths become that /proc file, writable.
+and back, over and over (exchanger.c: atomic swaps, no pause). A runtime
+that masks by bind-mounting "/dev/null" by path follows the symlink: masked
+paths become that /proc file, writable.
 
 Nothing here can change the host: the symlink's target is
 /proc/sys/kernel/domainname, a sysctl of the victim's own UTS namespace
 (the config has one), /proc/sys is read-only there (readonlyPaths), and the
-victim writes only through a masked path that is that very file.
+victim writes only through a masked path that is that very file. The second
+test aims the symlink at a file of the test's temp dir instead, and watches
+its mode and owner while victims make their device nodes.
 """
 import contextlib
 import os

@@ -15,8 +15,8 @@ import hashlib
 import os
 
 from security_support import (RESULTS, base_interpreter, copy_into_rootfs, file_identity,
-                              private_runtime, read_lines, results_mount, shared_libraries,
-                              wait_for_file)
+                              private_runtime, python_version, read_lines, results_mount,
+                              shared_libraries, wait_for_file)
 
 __all__ = ["private_runtime"]  # the fixture, imported for pytest to find
 
@@ -81,17 +81,10 @@ def build_image(rootfs, python):
     evil = rootfs / "bin" / "evil"
     evil.write_text(EVIL)
     os.chmod(evil, 0o755)
-    version = subprocess_version(python)
-    encodings = rootfs / "usr" / "lib" / f"python{version}" / "encodings"
+    encodings = rootfs / "usr" / "lib" / f"python{python_version(python)}" / "encodings"
     encodings.mkdir(parents=True)
     (encodings / "__init__.py").write_text(HOLD)
     os.mkfifo(rootfs / "hold")
-
-
-def subprocess_version(python):
-    import subprocess
-    return subprocess.run([str(python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                          check=True, capture_output=True, text=True, timeout=30).stdout.strip()
 
 
 def digest(path):
@@ -125,5 +118,6 @@ def test_proc_self_exe_cannot_write_the_runtime(private_runtime, make_bundle, ro
     wrote = [line for line in log if line.startswith(("wrote", "writable"))]
     assert wrote == [], f"an executable the container saw could be written: {log}"
     host_interpreters = {private, "%d:%d" % file_identity(base_interpreter())}
-    ran = [line for line in log if line.split()[0] == "seen" and line.split()[2] in host_interpreters]
+    ran = [line for line in log
+           if line.split()[0] == "seen" and line.split()[2] in host_interpreters]
     assert ran == [], f"a process of the container ran a host interpreter: {ran}"
