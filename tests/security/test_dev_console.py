@@ -14,7 +14,7 @@ import os
 
 import pytest
 
-from conftest import assert_one_line_error
+from conftest import assert_nothing_left, assert_one_line_error
 from security_support import console_server, host_file, mounts_of, without_mount
 
 __all__ = ["console_server"]  # the fixture, imported for pytest to find
@@ -60,6 +60,7 @@ def test_pty_is_never_mounted_over_the_console_symlinks_target(
     if rc != 0:
         assert_one_line_error(rc, out, err)
         assert "console" in err or "terminal" in err, f"the error does not say why: {err!r}"
+        assert_nothing_left(runtime, b.id)
         return
     pid = runtime.state(b.id)["pid"]
     ptys = [where for where, kind in mounts_of(pid) if kind == "devpts"]

@@ -10,7 +10,7 @@ stdio.
 """
 import pytest
 
-from conftest import assert_one_line_error
+from conftest import assert_nothing_left, assert_one_line_error
 from security_support import (RESULTS, call_pyrunc, host_file, read_lines,
                               results_mount, wait_for_file)
 
@@ -52,10 +52,13 @@ def check_report(lines):
     assert sorted(fds) == ["0", "1", "2"], f"fds beyond stdio reached the process: {fds}"
 
 
-def check_outcome(rc, out, err, report):
-    """Either a one-line error naming the cwd, or a safe process."""
+def check_outcome(rc, out, err, report, refused_create=None):
+    """Either a one-line error naming the cwd (after which a refused create,
+    (runtime, id), has left nothing behind), or a safe process."""
     if rc != 0:
         assert_one_line_error(rc, out, err, "cwd")
+        if refused_create:
+            assert_nothing_left(*refused_create)
         return
     check_report(read_lines(report))
 
@@ -68,7 +71,7 @@ def check_bundle(make_bundle, host_dir, report, cwd=LEAKED_CWD):
 def test_run_with_a_leaked_fd_as_cwd(runtime, make_bundle, host_dir, leaked_dir):
     b = check_bundle(make_bundle, host_dir, "run")
     rc, out, err = call_pyrunc(runtime, "run", "--bundle", b.path, b.id, leak=leaked_dir)
-    check_outcome(rc, out, err, host_dir / "run")
+    check_outcome(rc, out, err, host_dir / "run", (runtime, b.id))
 
 
 def test_create_with_a_leaked_fd_as_cwd(runtime, make_bundle, host_dir, leaked_dir):
@@ -78,7 +81,7 @@ def test_create_with_a_leaked_fd_as_cwd(runtime, make_bundle, host_dir, leaked_d
         runtime.ok("start", b.id)
         assert wait_for_file(host_dir / "create") is not None, "the process wrote no report"
         runtime.wait_status(b.id, "stopped")
-    check_outcome(rc, out, err, host_dir / "create")
+    check_outcome(rc, out, err, host_dir / "create", (runtime, b.id))
 
 
 def test_exec_with_a_leaked_fd_as_cwd(runtime, make_bundle, host_dir, leaked_dir):
