@@ -1,25 +1,23 @@
 """What the escape tests share: attacker containers whose shell scripts
-report through a host directory, bounded waiting, and copies of host files
-(an interpreter, its shared libraries) that an attack may damage instead of
-the real ones.
+report through a host directory, bounded waiting, config tweaks, a careless
+caller of pyrunc, a console socket, what a container has mounted. (The
+private interpreter is in private_interpreter.py, the swap tool in
+swap_tool.py.)
 
 Not a conftest.py: tests/conftest.py is imported as the module `conftest`,
 and a second conftest.py would take that name from it.
 """
 import json
 import os
-import re
-import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 
 import pytest
 
-from conftest import STATE_ROOT, TIMEOUT, Runtime, bind
+from conftest import TIMEOUT, bind
 from conftest import _unescape as unescape_mount_field
 
 RESULTS = "/results"  # where an attacker container writes its findings
@@ -68,117 +66,6 @@ def host_file(directory, name, text):
     path = directory / name
     path.write_text(text)
     return path
-
-
-# --------------------------------------------------------------------------
-# a private interpreter: what #!/proc/self/exe attacks get to aim at
-
-def base_interpreter():
-    """The real interpreter behind sys.executable (a venv's is a link to it)."""
-    return os.path.realpath(getattr(sys, "_base_executable", None) or sys.executable)
-
-
-# Where the pyrunc under test finds its code: printed by its own interpreter.
-_WHERE_PYRUNC_IMPORTS_FROM = """
-import importlib.util, os, site
-for name in ("runtime", "libcontainer", "_nsexec", "_cffi_backend", "cffi", "yaml"):
-    spec = importlib.util.find_spec(name)
-    if spec and spec.origin:
-        top = os.path.dirname(spec.origin)
-        print(os.path.dirname(top) if spec.submodule_search_locations else top)
-print("\\n".join(site.getsitepackages()))
-"""
-
-
-_PURELIB = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
-
-
-def shebang_interpreter(script):
-    """The interpreter named on a script's #! line, or None."""
-    with open(script, "rb") as f:
-        first = f.readline()
-    if not first.startswith(b"#!"):
-        return None
-    return first[2:].split()[0].decode()
-
-
-def pyrunc_interpreter(pyrunc_exe):
-    """The interpreter that runs the pyrunc under test (as its #! names it)."""
-    return shebang_interpreter(pyrunc_exe) or sys.executable
-
-
-def import_dirs(pyrunc_exe):
-    """The directories the pyrunc under test imports its modules from (the
-    working tree for an editable install, else site-packages), in order."""
-    out = subprocess.run([pyrunc_interpreter(pyrunc_exe), "-I", "-c", _WHERE_PYRUNC_IMPORTS_FROM],
-                         check=True, capture_output=True, text=True, timeout=30).stdout
-    return list(dict.fromkeys(line for line in out.splitlines() if os.path.isdir(line)))
-
-
-def make_private_interpreter(where, pyrunc_exe):
-    """A venv made with --copies under `where`: its bin/python3 is a private
-    copy of the interpreter that runs the pyrunc under test, importing pyrunc
-    from where that one does. Returns (python, a pyrunc script run by it)."""
-    venv = where / "venv"
-    interpreter = os.path.realpath(pyrunc_interpreter(pyrunc_exe))
-    subprocess.run([interpreter, "-m", "venv", "--copies", "--without-pip", str(venv)],
-                   check=True, timeout=60)
-    python = venv / "bin" / "python3"
-    site_dir = subprocess.run([str(python), "-c", _PURELIB], check=True, capture_output=True,
-                              text=True, timeout=30).stdout.strip()
-    with open(os.path.join(site_dir, "pyrunc-under-test.pth"), "w") as f:
-        f.write("\n".join(import_dirs(pyrunc_exe)) + "\n")
-    script = venv / "bin" / "pyrunc"
-    script.write_text(f"#!{python}\nfrom runtime.main import main\nmain()\n")
-    os.chmod(script, 0o755)
-    return python, script
-
-
-@pytest.fixture
-def private_runtime(tmp_path_factory, pyrunc_exe, pyrunc_env):
-    """A Runtime whose pyrunc runs on a private copy of the interpreter
-    (see make_private_interpreter): yields (runtime, python)."""
-    where = tmp_path_factory.mktemp("pyrunc-test-interp")
-    python, script = make_private_interpreter(where, pyrunc_exe)
-    rt = Runtime(str(script), STATE_ROOT, pyrunc_env)
-    yield rt, python
-    problems = rt.cleanup()
-    if problems:
-        pytest.fail("cleanup: " + "; ".join(problems), pytrace=False)
-
-
-def shared_libraries(executable):
-    """The ELF interpreter and the libraries `executable` loads, as ldd
-    names them (absolute paths on the host)."""
-    out = subprocess.run(["ldd", str(executable)], check=True, capture_output=True,
-                         text=True, timeout=30).stdout
-    found = []
-    for line in out.splitlines():
-        match = re.search(r"(/\S+) \(0x", line)
-        if match:
-            found.append(match.group(1))
-    return found
-
-
-def copy_into_rootfs(rootfs, host_paths):
-    """Copy each host file to the same path inside rootfs (links resolved)."""
-    for path in host_paths:
-        dest = os.path.join(str(rootfs), path.lstrip("/"))
-        os.makedirs(os.path.dirname(dest), exist_ok=True)
-        shutil.copyfile(os.path.realpath(path), dest)
-        os.chmod(dest, 0o755)
-
-
-def python_version(python):
-    """"3.11" for a Python 3.11 interpreter."""
-    return subprocess.run([str(python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                          check=True, capture_output=True, text=True, timeout=30).stdout.strip()
-
-
-def file_identity(path):
-    """(device, inode) of what path names, following links."""
-    info = os.stat(path)
-    return info.st_dev, info.st_ino
 
 
 # --------------------------------------------------------------------------
@@ -264,26 +151,3 @@ def mounts_of(pid):
             before, _, after = line.partition(" - ")
             found.append((unescape_mount_field(before.split()[4]), after.split()[0]))
     return found
-
-
-# --------------------------------------------------------------------------
-# the attacker's swap tool
-
-EXCHANGER_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exchanger.c")
-
-
-@pytest.fixture(scope="session")
-def exchanger(tmp_path_factory):
-    """exchanger.c built static (it runs in a busybox rootfs): its path."""
-    out = tmp_path_factory.mktemp("pyrunc-test-exchanger") / "exchanger"
-    built = subprocess.run(["gcc", "-static", "-O2", "-o", str(out), EXCHANGER_SOURCE],
-                           capture_output=True, text=True, timeout=120)
-    assert built.returncode == 0, f"building exchanger.c: {built.stderr}"
-    return out
-
-
-def install_exchanger(exchanger, rootfs):
-    """Put the swap tool in an attacker's rootfs as /bin/exchanger."""
-    dest = rootfs / "bin" / "exchanger"
-    shutil.copyfile(exchanger, dest)
-    os.chmod(dest, 0o755)

@@ -17,8 +17,8 @@ import contextlib
 import os
 
 from conftest import bind
-from security_support import (RESULTS, exchanger, host_file, install_exchanger, results_mount,
-                              wait_for_file)
+from security_support import RESULTS, host_file, results_mount, wait_for_file
+from swap_tool import exchanger, install_exchanger
 
 __all__ = ["exchanger"]  # the fixture, imported for pytest to find
 

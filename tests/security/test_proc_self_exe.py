@@ -14,9 +14,9 @@ memfd; any other executable it meets is only looked at.
 import hashlib
 import os
 
-from security_support import (RESULTS, base_interpreter, copy_into_rootfs, file_identity,
-                              private_runtime, python_version, read_lines, results_mount,
-                              shared_libraries, wait_for_file)
+from private_interpreter import (base_interpreter, copy_into_rootfs, file_identity,
+                                 private_runtime, python_version, shared_libraries)
+from security_support import RESULTS, read_lines, results_mount, wait_for_file
 
 __all__ = ["private_runtime"]  # the fixture, imported for pytest to find
 

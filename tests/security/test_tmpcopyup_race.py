@@ -15,8 +15,8 @@ import os
 import stat
 
 from conftest import bind
-from security_support import (RESULTS, exchanger, install_exchanger, results_mount,
-                              wait_for_file)
+from security_support import RESULTS, results_mount, wait_for_file
+from swap_tool import exchanger, install_exchanger
 
 __all__ = ["exchanger"]  # the fixture, imported for pytest to find
 

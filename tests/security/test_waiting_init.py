@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from security_support import base_interpreter, shebang_interpreter
+from private_interpreter import base_interpreter, shebang_interpreter
 
 MAX_RSS_KB = 2048
 
