@@ -13,7 +13,9 @@ memfd; any other executable it meets is only looked at.
 """
 import hashlib
 import os
+import time
 
+from conftest import TIMEOUT
 from private_interpreter import (base_interpreter, copy_into_rootfs, file_identity,
                                  private_runtime, python_version, shared_libraries)
 from security_support import RESULTS, read_lines, results_mount, wait_for_file
@@ -27,9 +29,12 @@ WATCH_SECONDS = 60  # the watcher's own limit, should the test die
 # The attacker, pid 1 of the container. Every process whose executable is
 # not the container's busybox is recorded ("seen PID DEV:INO LINK") and its
 # /proc/PID/exe opened read-only. For the private interpreter or a memfd the
-# process is then killed and the held fd reopened for appending until a
-# write works ("wrote") or a bounded number of tries fail; for anything else
+# process is then killed and the held fd reopened for appending, again while
+# that fails with ETXTBSY (pyrunc itself still runs the file), until a write
+# works ("wrote"), fails otherwise ("unwritable": a sealed memfd) or a
+# bounded number of tries is spent ("unwritten"); for anything else
 # `test -w` says whether it could be written ("writable"), nothing more.
+# The count of completed scans is kept in `scans`.
 WATCHER = r"""
 cd %(results)s
 own=$(stat -L -c %%d:%%i /bin/busybox)
@@ -45,17 +50,23 @@ attack() {
     esac
     kill -9 $1
     i=0
-    while [ $i -lt 40 ]; do
-        if printf %%s "$MARK" 2>/dev/null >> /proc/self/fd/5; then
+    while [ $i -lt 100 ]; do
+        if err=$(printf %%s "$MARK" 2>&1 >> /proc/self/fd/5); then
             echo "wrote $1 $link" >> log; break
         fi
+        case "$err" in
+            *busy*) ;;
+            *) echo "unwritable $1 $link: $err" >> log; break ;;
+        esac
         i=$((i + 1)); usleep 50000
     done
-    [ $i -ge 40 ] && echo "unwritten $1 $link" >> log
+    [ $i -ge 100 ] && echo "unwritten $1 $link" >> log
     exec 5<&-
 }
 echo watching > ready
+scans=0
 while [ ! -e stop ] && [ $(date +%%s) -lt $end ]; do
+    scans=$((scans + 1)); echo $scans > scans
     for d in /proc/[0-9]*; do
         id=$(stat -L -c %%d:%%i $d/exe 2>/dev/null) || continue
         [ "$id" = "$own" ] && continue
@@ -87,6 +98,19 @@ def build_image(rootfs, python):
     os.mkfifo(rootfs / "hold")
 
 
+def wait_for_scans(host_dir, more=2, timeout=TIMEOUT):
+    """Wait (bounded) until the watcher has completed `more` scans."""
+    def scans():
+        try:
+            return int((host_dir / "scans").read_text() or 0)
+        except (OSError, ValueError):
+            return 0
+    target = scans() + more
+    deadline = time.monotonic() + timeout
+    while scans() < target and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def digest(path):
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
@@ -108,6 +132,7 @@ def test_proc_self_exe_cannot_write_the_runtime(private_runtime, make_bundle, ro
         assert wait_for_file(host_dir / "ready") is not None, "the watcher did not start"
         for _ in range(EXEC_TRIES):
             rt.background("exec", b.id, "/bin/evil").wait()
+            wait_for_scans(host_dir)  # the watcher is done with that exec's processes
     finally:
         (host_dir / "stop").write_text("")
         finished = wait_for_file(host_dir / "finished")
