@@ -42,7 +42,9 @@ end=$(( $(date +%%s) + %(limit)d ))
 attack() {
     link=$(readlink /proc/$1/exe)
     echo "seen $1 $2 $link" >> log
-    exec 5</proc/$1/exe || { echo "unopened $1" >> log; return; }
+    # `command`: a failed redirection of the exec builtin must not end the
+    # shell (the process may be gone already).
+    command exec 5</proc/$1/exe 2>/dev/null || { echo "unopened $1" >> log; return; }
     case "$2 $link" in
         "$PRIVATE "*|*" /memfd:"*) ;;
         *) [ -w /proc/self/fd/5 ] && echo "writable $1 $link" >> log
