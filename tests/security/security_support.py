@@ -1,8 +1,8 @@
 """What the escape tests share: attacker containers whose shell scripts
 report through a host directory, bounded waiting, config tweaks, a careless
 caller of pyrunc, a console socket, what a container has mounted. (The
-private interpreter is in private_interpreter.py, the swap tool in
-swap_tool.py.)
+private interpreter is in private_interpreter.py, the attackers' C tools in
+attack_tools.py.)
 
 Not a conftest.py: tests/conftest.py is imported as the module `conftest`,
 and a second conftest.py would take that name from it.

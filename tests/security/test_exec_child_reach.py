@@ -5,42 +5,37 @@ process is still in the host's mount namespace (or holds the caller's
 fds), a container with CAP_SYS_PTRACE (a common debugging flag) reaches
 host files through /proc/PID/root, /proc/PID/cwd and /proc/PID/fd.
 
-The attacker, pid 1 of the container, loops over every process's root, cwd
-and fds and greps what it can open for a secret that only a host file holds;
-the test runs a few execs meanwhile.
+The attacker, pid 1 of the container, runs prowler.c: it reads, as fast as
+it can, every process's root, cwd and fds for a secret that only a host
+file holds; the test runs execs meanwhile.
 """
+from attack_tools import attack_tools, install_tools
 from conftest import TIMEOUT
 from security_support import (RESULTS, call_pyrunc, host_file, read_lines, results_mount,
                               wait_for_file, with_capability)
 
-EXECS = 6
+__all__ = ["attack_tools"]  # the fixture, imported for pytest to find
+
+EXECS = 20
 WATCH_SECONDS = 60  # the watcher's own limit, should the test die
 
-# Paths are gathered with the shell's own glob and test (no process per
-# path), so that a loop is fast; only regular files are read (a pipe would
-# block). Each hit is logged as the /proc path it was read through.
 WATCHER = r"""
 cd %(results)s
-end=$(( $(date +%%s) + %(limit)d ))
 echo watching > ready
-while [ ! -e stop ] && [ $(date +%%s) -lt $end ]; do
-    set --
-    for f in /proc/[0-9]*/root"$SECRET_PATH" /proc/[0-9]*/cwd/"$SECRET_NAME" /proc/[0-9]*/fd/*; do
-        [ -f "$f" ] && set -- "$@" "$f"
-    done
-    [ $# -gt 0 ] && grep -l -F "$SECRET" "$@" 2>/dev/null >> log
-done
+prowler stop %(limit)d "$SECRET" "root$SECRET_PATH" "cwd/$SECRET_NAME" fd > log
 echo done > finished
-"""
+""" % {"results": RESULTS, "limit": WATCH_SECONDS}
 
 
-def watching_container(runtime, make_bundle, default_spec, host_dir, secret):
+def watching_container(runtime, make_bundle, default_spec, rootfs_copy, attack_tools, host_dir,
+                       secret):
     """A running container with CAP_SYS_PTRACE whose init is the watcher."""
+    install_tools(attack_tools, rootfs_copy)
     caps = with_capability(default_spec["process"]["capabilities"], "CAP_SYS_PTRACE")
     env = ["PATH=/bin", f"SECRET={secret.read_text()}", f"SECRET_PATH={secret}",
            f"SECRET_NAME={secret.name}"]
-    b = make_bundle(["sh", "-c", WATCHER % {"results": RESULTS, "limit": WATCH_SECONDS}],
-                    extra_mounts=[results_mount(host_dir)],
+    b = make_bundle(["sh", "-c", WATCHER], extra_mounts=[results_mount(host_dir)],
+                    root={"path": str(rootfs_copy), "readonly": False},
                     process={"env": env, "capabilities": caps})
     runtime.ok("run", "-d", "--bundle", b.path, b.id)
     assert wait_for_file(host_dir / "ready") is not None, "the watcher did not start"
@@ -50,16 +45,17 @@ def watching_container(runtime, make_bundle, default_spec, host_dir, secret):
 def stop_watching(host_dir):
     (host_dir / "stop").write_text("")
     finished = wait_for_file(host_dir / "finished", TIMEOUT)
-    log = list(dict.fromkeys(read_lines(host_dir / "log")))  # each path once
+    log = read_lines(host_dir / "log")
     assert finished is not None, f"the watcher did not finish; log: {log}"
     return log
 
 
 def test_exec_child_never_shows_the_host_filesystem(runtime, make_bundle, default_spec,
-                                                    host_dir, tmp_path):
+                                                    rootfs_copy, attack_tools, host_dir, tmp_path):
     """/proc/PID/root and /proc/PID/cwd of an exec'd process are the container's."""
     secret = host_file(tmp_path, "host-secret", "secret-of-the-host-root-and-cwd")
-    cid = watching_container(runtime, make_bundle, default_spec, host_dir, secret)
+    cid = watching_container(runtime, make_bundle, default_spec, rootfs_copy, attack_tools,
+                             host_dir, secret)
     try:
         for _ in range(EXECS):
             # pyrunc runs in the secret's directory: a child still in the
@@ -71,12 +67,13 @@ def test_exec_child_never_shows_the_host_filesystem(runtime, make_bundle, defaul
     assert log == [], f"the container read a host file through an exec'd process: {log}"
 
 
-def test_exec_child_never_shows_the_callers_fds(runtime, make_bundle, default_spec, host_dir,
-                                                tmp_path):
+def test_exec_child_never_shows_the_callers_fds(runtime, make_bundle, default_spec, rootfs_copy,
+                                                attack_tools, host_dir, tmp_path):
     """A file the caller left open (not passed with --preserve-fds) is not
     reachable through /proc/PID/fd of an exec'd process."""
     secret = host_file(tmp_path, "caller-file", "secret-of-a-file-the-caller-had-open")
-    cid = watching_container(runtime, make_bundle, default_spec, host_dir, secret)
+    cid = watching_container(runtime, make_bundle, default_spec, rootfs_copy, attack_tools,
+                             host_dir, secret)
     try:
         for _ in range(EXECS):
             rc, out, err = call_pyrunc(runtime, "exec", cid, "true", leak=secret)

@@ -18,9 +18,9 @@ import os
 
 from conftest import bind
 from security_support import RESULTS, host_file, results_mount, wait_for_file
-from swap_tool import exchanger, install_exchanger
+from attack_tools import attack_tools, install_tools
 
-__all__ = ["exchanger"]  # the fixture, imported for pytest to find
+__all__ = ["attack_tools"]  # the fixture, imported for pytest to find
 
 TRIES = 12
 RACE_SECONDS = 60  # the racer's own limit, should the test die
@@ -75,10 +75,11 @@ def shared_dev_mounts(default_spec, tmp_path):
 
 
 @contextlib.contextmanager
-def dev_null_swapped(runtime, make_bundle, mounts, rootfs_copy, exchanger, host_dir, target):
+def dev_null_swapped(runtime, make_bundle, mounts, rootfs_copy, attack_tools, host_dir,
+                     target):
     """A container sharing /dev (mounts) that swaps /dev/null with a symlink
     to target, until the with block ends."""
-    install_exchanger(exchanger, rootfs_copy)
+    install_tools(attack_tools, rootfs_copy)
     racer = make_bundle(["sh", "-c", RACER], mounts=mounts,
                         process={"env": ["PATH=/bin", f"TARGET={target}"]},
                         root={"path": str(rootfs_copy), "readonly": False},
@@ -95,7 +96,7 @@ def dev_null_swapped(runtime, make_bundle, mounts, rootfs_copy, exchanger, host_
 
 def test_masked_paths_stay_masked_while_dev_null_is_swapped(runtime, make_bundle, default_spec,
                                                             host_dir, tmp_path, rootfs_copy,
-                                                            exchanger):
+                                                            attack_tools):
     linux = default_spec["linux"]
     assert {"type": "uts"} in linux["namespaces"], "the victim needs its own UTS namespace"
     assert "/proc/sys" in linux["readonlyPaths"]
@@ -103,7 +104,8 @@ def test_masked_paths_stay_masked_while_dev_null_is_swapped(runtime, make_bundle
     mounts = shared_dev_mounts(default_spec, tmp_path)
     env = ["PATH=/bin", f"TARGET={TARGET}", "MASKED=" + " ".join(linux["maskedPaths"])]
     outcomes = []
-    with dev_null_swapped(runtime, make_bundle, mounts, rootfs_copy, exchanger, host_dir, TARGET):
+    with dev_null_swapped(runtime, make_bundle, mounts, rootfs_copy, attack_tools, host_dir,
+                          TARGET):
         for _ in range(TRIES):
             victim = make_bundle(["sh", "-c", CHECK], mounts=mounts, process={"env": env})
             rc, out, err = runtime("run", "--bundle", victim.path, victim.id)
@@ -116,7 +118,7 @@ def test_masked_paths_stay_masked_while_dev_null_is_swapped(runtime, make_bundle
 
 
 def test_device_nodes_never_change_a_host_file(runtime, make_bundle, default_spec, host_dir,
-                                               tmp_path, rootfs_copy, exchanger):
+                                               tmp_path, rootfs_copy, attack_tools):
     """The same race aimed at the default devices: while a victim makes
     /dev/null in the shared /dev, the symlink points at a host file, whose
     mode and owner a chmod or chown by path would change."""
@@ -125,7 +127,7 @@ def test_device_nodes_never_change_a_host_file(runtime, make_bundle, default_spe
     before = os.stat(victim_file)
     mounts = shared_dev_mounts(default_spec, tmp_path)
     outcomes = []
-    with dev_null_swapped(runtime, make_bundle, mounts, rootfs_copy, exchanger, host_dir,
+    with dev_null_swapped(runtime, make_bundle, mounts, rootfs_copy, attack_tools, host_dir,
                           str(victim_file)):
         for _ in range(TRIES):
             victim = make_bundle(["true"], mounts=mounts)

@@ -16,9 +16,9 @@ import stat
 
 from conftest import bind
 from security_support import RESULTS, results_mount, wait_for_file
-from swap_tool import exchanger, install_exchanger
+from attack_tools import attack_tools, install_tools
 
-__all__ = ["exchanger"]  # the fixture, imported for pytest to find
+__all__ = ["attack_tools"]  # the fixture, imported for pytest to find
 
 TRIES = 20  # a try hits about one time in four today (creates fail or miss too)
 RACE_SECONDS = 60  # the swapper's own limit, should the test die
@@ -66,12 +66,12 @@ def files_holding(top, text):
 
 
 def test_tmpcopyup_never_copies_host_files(runtime, make_bundle, rootfs_copy, host_dir, tmp_path,
-                                           exchanger):
+                                           attack_tools):
     volume, secrets = tmp_path / "volume", tmp_path / "host-dir"
     volume.mkdir()
     secrets.mkdir()
     make_volume(volume, secrets)
-    install_exchanger(exchanger, rootfs_copy)
+    install_tools(attack_tools, rootfs_copy)
     root = {"path": str(rootfs_copy), "readonly": False}
     swapper = make_bundle(["sh", "-c", SWAPPER], root=root, process={"env": ["PATH=/bin"]},
                           extra_mounts=[results_mount(host_dir), bind(volume, "/vol")])
