@@ -20,7 +20,7 @@ from attack_tools import attack_tools, install_tools
 
 __all__ = ["attack_tools"]  # the fixture, imported for pytest to find
 
-TRIES = 20  # a try hits about one time in four today (creates fail or miss too)
+TRIES = 30  # a try hits about one time in four today (creates fail or miss too)
 RACE_SECONDS = 60  # the swapper's own limit, should the test die
 SECRET = "secret-of-a-host-file"
 FILES = 20  # in the swapped directory
