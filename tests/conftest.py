@@ -34,6 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 ROOTFS = REPO / "bundles" / "busybox" / "rootfs"
 MAKE_ROOTFS = REPO / "bundles" / "make-rootfs.sh"
 INTEGRATION_DIR = Path(__file__).resolve().parent / "integration"
+SECURITY_DIR = Path(__file__).resolve().parent / "security"
 
 SESSION = uuid.uuid4().hex[:8]
 TEST_TAG = f"pyrunc-test-{SESSION}"
@@ -88,9 +89,10 @@ _rebuild_stale_launcher()
 def pytest_collection_modifyitems(config, items):
     if IS_ROOT:
         return
-    skip = pytest.mark.skip(reason="integration tests run real containers: need root")
+    skip = pytest.mark.skip(reason="integration and security tests run real containers: need root")
     for item in items:
-        if INTEGRATION_DIR in Path(str(item.fspath)).resolve().parents:
+        parents = Path(str(item.fspath)).resolve().parents
+        if INTEGRATION_DIR in parents or SECURITY_DIR in parents:
             item.add_marker(skip)
 
 
