@@ -403,11 +403,28 @@ static void run_op(const struct op *op)
 	}
 }
 
+/* Every fd the caller let us inherit, but stdio, the preserved ones (those
+ * below OP_CLOSE_FDS's first) and the init pipe, goes now, before we join
+ * or make any namespace: once we are seen in the container's pid namespace,
+ * a process there with CAP_SYS_PTRACE could read them in /proc/PID/fd. */
+static void close_inherited_fds(void)
+{
+	unsigned int first = 3;
+	for (int i = 0; i < nops; i++)
+		if (ops[i].code == OP_CLOSE_FDS)
+			first = (unsigned int)arg_int(&ops[i], 0);
+	unsigned int pipe = (unsigned int)ex.initpipe;
+	if (pipe > first)
+		syscall(SYS_close_range, first, pipe - 1, 0);
+	syscall(SYS_close_range, pipe >= first ? pipe + 1 : first, ~0U, 0);
+}
+
 static void execute_plan(void)
 {
 	uint32_t len;
 	char *raw = expect_frame('P', &len);
 	parse_plan(raw, len);
+	close_inherited_fds();
 	open_host_paths();
 	/* Set-up files get exactly the modes the plan names; the process's own
 	 * umask (the caller's unless process.user.umask) is restored at execve. */
