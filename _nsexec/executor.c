@@ -293,10 +293,16 @@ static void check(int rc)
 static void ready_and_wait(void)
 {
 	char path[32];
-	wait_cgroup(); /* nothing of the container may run outside its cgroup */
+	if (ex.fifofd < 0) {
+		/* exec: we say so first, then the parent moves us into the cgroup
+		 * (which may be frozen: exec --ignore-paused) and waits for the
+		 * init pipe to close at execve. */
+		send_frame('R', "", 0, -1);
+		wait_cgroup(); /* nothing of the container may run outside its cgroup */
+		return;
+	}
+	wait_cgroup();
 	send_frame('R', "", 0, -1);
-	if (ex.fifofd < 0)
-		return; /* exec: the parent waits for the init pipe to close */
 	/* Blocks until `start` opens the other end. */
 	int fd = open(fd_path(ex.fifofd, path), O_WRONLY | O_CLOEXEC);
 	if (fd < 0)

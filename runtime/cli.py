@@ -128,6 +128,8 @@ COMMANDS = {c.name: c for c in [
         Flag(["--pid-file"], "str", "write the process's pid to PATH", metavar="PATH"),
         Flag(["--preserve-fds"], "int", "pass N more fds (from 3) to the process", metavar="N"),
         Flag(["--no-new-privs"], help="set no_new_privs for the process"),
+        Flag(["--cap", "-c"], "list", "add a capability (repeatable)", metavar="CAP"),
+        Flag(["--ignore-paused"], help="exec even when the container is paused"),
         Flag(["--apparmor"], "str", "AppArmor profile (not supported: an error)", metavar="PROFILE"),
         Flag(["--process-label"], "str", "SELinux label (not supported: an error)",
              metavar="LABEL"),
