@@ -6,6 +6,8 @@
  *   - `state ID` is answered here when the container has a state.fast file
  *     (written by create, see libcontainer/state_fast.py): the state JSON,
  *     rendered by Python at create time, with the status and pid of now;
+ *   - `kill ID [SIGNAL]` of a live container likewise: the init's pid and
+ *     start time are in state.fast;
  *   - for `create`, `run` and `exec`, a short-lived process moves itself
  *     into the cgroup it is in (a migration that changes nothing), so the
  *     kernel's wait for the first migration (see cgroups/warmup.py) runs
@@ -20,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,7 +33,7 @@
 #define PID_MARK "-424242"
 
 struct command_line {
-	const char *root, *log, *command, *id;
+	const char *root, *log, *command, *id, *extra;
 	int fast; /* nothing here asks for the Python command line */
 };
 
@@ -76,8 +79,11 @@ static void parse(int argc, char **argv, struct command_line *cl)
 	}
 	cl->command = i < argc ? argv[i] : "";
 	cl->id = i + 1 < argc ? argv[i + 1] : NULL;
-	if (i + 2 != argc)
+	cl->extra = i + 2 < argc ? argv[i + 2] : NULL; /* kill's signal */
+	if (i + 2 != argc && !(i + 3 == argc && strcmp(cl->command, "kill") == 0))
 		cl->fast = 0;
+	if (cl->id && cl->id[0] == '-')
+		cl->fast = 0; /* a command's own flag (kill --all ...) */
 }
 
 /* Letters, digits and _.+- starting with a letter or digit (state.check_id). */
@@ -132,21 +138,39 @@ static void put(const char *from, const char *to)
 	fwrite(from, 1, (size_t)(to - from), stdout);
 }
 
+/* The lines of state.fast (see state()), or NULL; lines[] point into the result. */
+static char *read_state_fast(const struct command_line *cl, char *dir, char *lines[4])
+{
+	char path[PATH_MAX + 16];
+	if (!plain_id(cl->id) || snprintf(dir, PATH_MAX, "%s/%s", cl->root, cl->id) >= PATH_MAX)
+		return NULL;
+	snprintf(path, sizeof(path), "%s/state.fast", dir);
+	char *text = read_file(path, 1 << 20);
+	lines[0] = text;
+	for (int i = 1; text && i < 4; i++)
+		if ((lines[i] = strchr(lines[i - 1], '\n')) != NULL)
+			*lines[i]++ = '\0';
+	if (text && !lines[3]) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static void touch_log(const struct command_line *cl)
+{
+	if (cl->log) /* runc writes its log file always */
+		close(open(cl->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+}
+
 /* state.fast: pid, start time, freezer ("v1 PATH", "v2 PATH" or "-"), then
  * the state JSON with STATUS_MARK and PID_MARK standing for what changes. */
 static int state(const struct command_line *cl)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 16];
-	if (!plain_id(cl->id) || snprintf(dir, sizeof(dir), "%s/%s", cl->root, cl->id) >= PATH_MAX)
+	char dir[PATH_MAX], path[PATH_MAX + 16], *lines[4];
+	char *text = read_state_fast(cl, dir, lines);
+	if (!text)
 		return -1;
-	snprintf(path, sizeof(path), "%s/state.fast", dir);
-	char *text = read_file(path, 1 << 20);
-	char *lines[4] = {text, NULL, NULL, NULL};
-	for (int i = 1; text && i < 4; i++)
-		if ((lines[i] = strchr(lines[i - 1], '\n')) != NULL)
-			*lines[i]++ = '\0';
-	if (!text || !lines[3])
-		return free(text), -1;
 	long pid = strtol(lines[0], NULL, 10);
 	const char *status = "running";
 	snprintf(path, sizeof(path), "%s/exec.fifo", dir);
@@ -172,10 +196,47 @@ static int state(const struct command_line *cl)
 	put(first, second);
 	fputs(second == smark ? quoted : number, stdout);
 	fputs(second + (second == smark ? strlen(STATUS_MARK) : strlen(PID_MARK)), stdout);
-	if (cl->log) /* runc writes its log file always */
-		close(open(cl->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+	touch_log(cl);
 	fflush(stdout);
 	free(text);
+	return 0;
+}
+
+/* A signal as `kill` takes it: a number or a name, with or without SIG;
+ * 0 when it is one for Python to judge (real-time names, odd spellings). */
+static int signal_number(const char *text)
+{
+	static const char *names[] = {NULL, "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS",
+		"FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD",
+		"CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF",
+		"WINCH", "IO", "PWR", "SYS"};
+	char *end;
+	long number = strtol(text, &end, 10);
+	if (*text && !*end)
+		return number > 0 && number < 65 ? (int)number : 0;
+	if (strncmp(text, "SIG", 3) == 0)
+		text += 3;
+	for (int i = 1; i < (int)(sizeof(names) / sizeof(names[0])); i++)
+		if (strcmp(text, names[i]) == 0)
+			return i;
+	return 0;
+}
+
+/* kill ID [SIGNAL] of a container that is alive; anything else (not
+ * running, --all, a signal 0 or a name we do not know) is Python's. */
+static int kill_container(const struct command_line *cl)
+{
+	char dir[PATH_MAX], *lines[4];
+	int sig = signal_number(cl->extra ? cl->extra : "TERM");
+	char *text = sig ? read_state_fast(cl, dir, lines) : NULL;
+	if (!text)
+		return -1;
+	long pid = strtol(lines[0], NULL, 10);
+	int done = alive(pid, lines[1]) && kill((pid_t)pid, sig) == 0;
+	free(text);
+	if (!done)
+		return -1;
+	touch_log(cl);
 	return 0;
 }
 
@@ -239,6 +300,8 @@ int main(int argc, char **argv)
 	struct command_line cl = {0};
 	parse(argc, argv, &cl);
 	if (cl.fast && strcmp(cl.command, "state") == 0 && state(&cl) == 0)
+		return 0;
+	if (cl.fast && strcmp(cl.command, "kill") == 0 && kill_container(&cl) == 0)
 		return 0;
 	if (!strcmp(cl.command, "create") || !strcmp(cl.command, "run") || !strcmp(cl.command, "exec"))
 		warm_up_migration();

@@ -68,3 +68,36 @@ def test_the_answer_really_comes_from_the_c_front(runtime, make_bundle):
     finally:
         with open(record, "wb") as f:
             f.write(saved)
+
+
+def test_kill_of_a_live_container_by_the_c_front(runtime, make_bundle):
+    """kill ID [SIGNAL] needs no Python: with the record unreadable it still
+    signals the init; what it cannot do (a stopped container) goes to Python."""
+    b = make_bundle(["sleep", "30"])
+    runtime.ok("run", "-d", "--bundle", b.path, b.id)
+    pid = runtime.state(b.id)["pid"]
+    record = os.path.join(runtime.state_dir(b.id), "state.marshal")
+    with open(record, "rb") as f:
+        saved = f.read()
+    try:
+        with open(record, "wb") as f:
+            f.write(b"not marshal")
+        rc, out, err = runtime("kill", b.id, "SIGKILL")
+        assert (rc, out, err) == (0, "", "")
+        deadline = time.monotonic() + TIMEOUT
+        while os.path.exists(f"/proc/{pid}") and _state_letter(pid) != "Z":
+            assert time.monotonic() < deadline, "the init did not die"
+            time.sleep(0.02)
+    finally:
+        with open(record, "wb") as f:
+            f.write(saved)
+    fast, python = both(runtime, "kill", b.id, "KILL")
+    assert fast == python and fast[0] != 0  # not running: Python's error, from both
+
+
+def _state_letter(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
