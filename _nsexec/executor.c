@@ -267,13 +267,23 @@ static void op_join(const struct op *op)
  * pyrunc can wait for it, and this process exits. No other thread exists. */
 static void op_fork(void)
 {
+	int told[2];
+	char nothing;
+	/* The child writes to the init pipe too: it waits until we have told
+	 * pyrunc its pid, so that nothing of it can come first. */
+	if (pipe2(told, O_CLOEXEC) < 0)
+		fail(errno, NULL);
 	pid_t child = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (child < 0)
 		fail(errno, NULL);
 	if (child > 0) {
 		send_pid('C', child);
-		_exit(0);
+		_exit(0); /* closes told[1]: the child goes on */
 	}
+	close(told[1]);
+	while (read(told[0], &nothing, 1) < 0 && errno == EINTR)
+		;
+	close(told[0]);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
