@@ -7,7 +7,8 @@
  *     (written by create, see libcontainer/state_fast.py): the state JSON,
  *     rendered by Python at create time, with the status and pid of now;
  *   - `kill ID [SIGNAL]` of a live container likewise: the init's pid and
- *     start time are in state.fast;
+ *     start time are in state.fast; and `start ID` when all it takes is
+ *     the exec fifo (no hooks);
  *   - for `create`, `run` and `exec`, a short-lived process moves itself
  *     into the cgroup it is in (a migration that changes nothing), so the
  *     kernel's wait for the first migration (see cgroups/warmup.py) runs
@@ -22,9 +23,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_ROOT "/run/pyrunc"
@@ -34,7 +38,8 @@
 
 struct command_line {
 	const char *root, *log, *command, *id, *extra;
-	int fast; /* nothing here asks for the Python command line */
+	int json_log; /* --log-format json */
+	int fast;     /* nothing here asks for the Python command line */
 };
 
 static char *read_file(const char *path, size_t max)
@@ -71,8 +76,10 @@ static void parse(int argc, char **argv, struct command_line *cl)
 		else if (strncmp(a, "--log=", 6) == 0)
 			cl->log = a + 6;
 		else if (strcmp(a, "--log-format") == 0 && i + 1 < argc)
-			i++;
-		else if (strncmp(a, "--log-format=", 13) == 0 || strcmp(a, "--systemd-cgroup") == 0)
+			cl->json_log = strcmp(argv[++i], "json") == 0;
+		else if (strncmp(a, "--log-format=", 13) == 0)
+			cl->json_log = strcmp(a + 13, "json") == 0;
+		else if (strcmp(a, "--systemd-cgroup") == 0)
 			;
 		else
 			cl->fast = 0; /* --debug, --help, anything else */
@@ -138,8 +145,11 @@ static void put(const char *from, const char *to)
 	fwrite(from, 1, (size_t)(to - from), stdout);
 }
 
-/* The lines of state.fast (see state()), or NULL; lines[] point into the result. */
-static char *read_state_fast(const struct command_line *cl, char *dir, char *lines[4])
+#define FAST_LINES 5
+
+/* The lines of state.fast (see libcontainer/state_fast.py), or NULL;
+ * lines[] point into the result. */
+static char *read_state_fast(const struct command_line *cl, char *dir, char *lines[FAST_LINES])
 {
 	char path[PATH_MAX + 16];
 	if (!plain_id(cl->id) || snprintf(dir, PATH_MAX, "%s/%s", cl->root, cl->id) >= PATH_MAX)
@@ -147,10 +157,10 @@ static char *read_state_fast(const struct command_line *cl, char *dir, char *lin
 	snprintf(path, sizeof(path), "%s/state.fast", dir);
 	char *text = read_file(path, 1 << 20);
 	lines[0] = text;
-	for (int i = 1; text && i < 4; i++)
+	for (int i = 1; text && i < FAST_LINES; i++)
 		if ((lines[i] = strchr(lines[i - 1], '\n')) != NULL)
 			*lines[i]++ = '\0';
-	if (text && !lines[3]) {
+	if (text && !lines[FAST_LINES - 1]) {
 		free(text);
 		return NULL;
 	}
@@ -163,11 +173,10 @@ static void touch_log(const struct command_line *cl)
 		close(open(cl->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
 }
 
-/* state.fast: pid, start time, freezer ("v1 PATH", "v2 PATH" or "-"), then
- * the state JSON with STATUS_MARK and PID_MARK standing for what changes. */
+/* The state JSON with STATUS_MARK and PID_MARK made what they are now. */
 static int state(const struct command_line *cl)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 16], *lines[4];
+	char dir[PATH_MAX], path[PATH_MAX + 16], *lines[FAST_LINES];
 	char *text = read_state_fast(cl, dir, lines);
 	if (!text)
 		return -1;
@@ -182,7 +191,7 @@ static int state(const struct command_line *cl)
 		status = "paused";
 	/* The first of each marker is the field (the fields before them are
 	 * fixed strings of ours), whichever comes first. */
-	char *json = lines[3], *smark = strstr(json, STATUS_MARK), *pmark = strstr(json, PID_MARK);
+	char *json = lines[4], *smark = strstr(json, STATUS_MARK), *pmark = strstr(json, PID_MARK);
 	if (!smark || !pmark)
 		return free(text), -1;
 	char number[32];
@@ -200,6 +209,88 @@ static int state(const struct command_line *cl)
 	fflush(stdout);
 	free(text);
 	return 0;
+}
+
+/* An error as the Python command line reports it: "pyrunc: MESSAGE" on
+ * stderr and, with --log, a line in its format (runtime/log.py). */
+static void report_error(const struct command_line *cl, const char *message)
+{
+	fprintf(stderr, "pyrunc: %s\n", message);
+	if (!cl->log)
+		return;
+	char stamp[32], escaped[8192];
+	time_t now = time(NULL);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)message; *p && n < sizeof(escaped) - 8; p++) {
+		if (*p == '"' || *p == '\\')
+			n += (size_t)sprintf(escaped + n, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f) /* UTF-8 passes as it is: still JSON */
+			n += (size_t)sprintf(escaped + n, "\\u%04x", *p);
+		else
+			escaped[n++] = (char)*p;
+	}
+	escaped[n] = '\0';
+	FILE *log = fopen(cl->log, "a");
+	if (!log)
+		return;
+	if (cl->json_log)
+		fprintf(log, "{\"level\":\"error\",\"msg\":\"%s\",\"time\":\"%s\"}\n", escaped, stamp);
+	else
+		fprintf(log, "time=\"%s\" level=error msg=\"%s\"\n", stamp, escaped);
+	fclose(log);
+}
+
+/* start ID of a created container that needs nothing but its exec fifo
+ * (state.fast says "start"): open the fifo, read "0" and then whatever the
+ * init writes there until it execs (an error after start), as
+ * libcontainer/start.py does. Anything unusual before the fifo: Python's. */
+static int start_container(const struct command_line *cl)
+{
+	char dir[PATH_MAX], fifo[PATH_MAX + 16], *lines[FAST_LINES], said[4096];
+	char *text = read_state_fast(cl, dir, lines);
+	if (!text)
+		return -1;
+	long pid = strtol(lines[0], NULL, 10);
+	int lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", dir);
+	if (strcmp(lines[3], "start") != 0 || lock < 0 || flock(lock, LOCK_EX) < 0 ||
+	    !alive(pid, lines[1]) || access(fifo, F_OK) < 0) {
+		free(text);
+		return -1; /* the lock goes with exec (close-on-exec) */
+	}
+	int fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return free(text), -1;
+	size_t got = 0;
+	int started = 0;
+	for (;;) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		int ready = poll(&p, 1, 100);
+		ssize_t n = ready > 0 ? read(fd, said + got, sizeof(said) - 1 - got) : 0;
+		if (n > 0) {
+			got += (size_t)n;
+			started = 1;
+			if (got < sizeof(said) - 1)
+				continue;
+		}
+		if ((ready > 0 && started) || got >= sizeof(said) - 1 || !alive(pid, lines[1]))
+			break; /* end of file: it exec'd, or failed and said why */
+	}
+	close(fd);
+	unlink(fifo);
+	said[got] = '\0';
+	touch_log(cl);
+	if (!started) {
+		char message[PATH_MAX + 64];
+		snprintf(message, sizeof(message), "container %s: its init exited before start", cl->id);
+		report_error(cl, message);
+	} else if (got > 1) {
+		report_error(cl, said + 1);
+	}
+	free(text);
+	close(lock);
+	return started && got <= 1 ? 0 : 1;
 }
 
 /* A signal as `kill` takes it: a number or a name, with or without SIG;
@@ -226,7 +317,7 @@ static int signal_number(const char *text)
  * running, --all, a signal 0 or a name we do not know) is Python's. */
 static int kill_container(const struct command_line *cl)
 {
-	char dir[PATH_MAX], *lines[4];
+	char dir[PATH_MAX], *lines[FAST_LINES];
 	int sig = signal_number(cl->extra ? cl->extra : "TERM");
 	char *text = sig ? read_state_fast(cl, dir, lines) : NULL;
 	if (!text)
@@ -303,6 +394,11 @@ int main(int argc, char **argv)
 		return 0;
 	if (cl.fast && strcmp(cl.command, "kill") == 0 && kill_container(&cl) == 0)
 		return 0;
+	if (cl.fast && strcmp(cl.command, "start") == 0) {
+		int status = start_container(&cl);
+		if (status >= 0)
+			return status;
+	}
 	if (!strcmp(cl.command, "create") || !strcmp(cl.command, "run") || !strcmp(cl.command, "exec"))
 		warm_up_migration();
 	exec_python(argc, argv);

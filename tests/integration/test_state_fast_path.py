@@ -1,6 +1,7 @@
 """`pyrunc state` answered by the C front (_nsexec/launcher.c) from
 state.fast prints exactly what the Python command line prints, in every
 status; anything it cannot answer goes to Python."""
+import json
 import os
 import subprocess
 import sys
@@ -101,3 +102,31 @@ def _state_letter(pid):
             return f.read().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "gone"
+
+
+def test_start_by_the_c_front_and_its_errors_as_python_reports_them(runtime, make_bundle,
+                                                                     rootfs_copy, tmp_path):
+    b = make_bundle(["sh", "-c", "echo started"])
+    runtime.ok("create", "--bundle", b.path, b.id)
+    record = os.path.join(runtime.state_dir(b.id), "state.marshal")
+    with open(record, "rb") as f:
+        saved = f.read()
+    with open(record, "wb") as f:
+        f.write(b"not marshal")  # only the C front can start it now
+    try:
+        rc, out, err = runtime("start", b.id)
+        assert (rc, err) == (0, "")
+        assert not os.path.exists(os.path.join(runtime.state_dir(b.id), "exec.fifo"))
+    finally:
+        with open(record, "wb") as f:
+            f.write(saved)
+    # An exec failure after start, reported by the init through the fifo.
+    (rootfs_copy / "notelf").write_text("not a program\n")
+    os.chmod(rootfs_copy / "notelf", 0o755)
+    bad = make_bundle(["/notelf"], root={"path": str(rootfs_copy)})
+    runtime.ok("create", "--bundle", bad.path, bad.id)
+    log = tmp_path / "log.json"
+    rc, out, err = runtime("--log", log, "--log-format", "json", "start", bad.id)
+    assert rc == 1 and err.startswith("pyrunc: process.args") and "Exec format error" in err
+    line = json.loads(log.read_text().splitlines()[-1])
+    assert line["level"] == "error" and line["msg"] == err[len("pyrunc: "):].strip()
