@@ -11,8 +11,8 @@
  * container could reach through /proc/PID/exe cannot be written.
  *
  * Frames on the init pipe: u32 length (native order), one kind byte, payload.
- *   parent -> us   P plan, G id maps written, M the cgroup dirs exist,
- *                  J in the cgroup, K hook states ("<create state>\0<start state>")
+ *   parent -> us   P plan, G id maps written, J in the cgroup,
+ *                  K hook states ("<create state>\0<start state>")
  *   us -> parent   S "<pid>" waiting for id maps, C "<pid>" the final process,
  *                  E "<message>" and exit, R ready, H hooks please, T pty master (fd),
  *                  N seccomp notification fd
@@ -44,14 +44,15 @@
 #define MAX_PLAN (16 << 20)
 
 struct executor ex = {.initpipe = -1, .rootfd = -1, .fifofd = -1, .startfd = -1,
-		      .pty_master = -1, .pty_slave = -1, .cgroup_tmpfs = -1, .devnull = -1};
+		      .pty_master = -1, .pty_slave = -1, .cgroup_tmpfs = -1, .devnull = -1,
+		      .procfd = -1};
 int current_op = -1;
 static struct op *ops;
 static const char **labels;
 static int nops;
 static int ns_fds[MAX_OPS];
 
-void write_all(int fd, const void *buf, size_t len)
+int write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 	while (len > 0) {
@@ -59,10 +60,11 @@ void write_all(int fd, const void *buf, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return;
+			return -1;
 		p += n;
 		len -= (size_t)n;
 	}
+	return 0;
 }
 
 void send_frame(char kind, const void *payload, size_t len, int fd_to_pass)
@@ -126,7 +128,7 @@ static void read_exact(void *buf, size_t len)
 	}
 }
 
-/* Frames from the parent come in the order it sends them (P, G, M, J, K);
+/* Frames from the parent come in the order it sends them (P, G, J, K);
  * a wait for one takes any that come first and remembers them. */
 static char *arrived[256];
 static uint32_t arrived_len[256];
@@ -140,7 +142,7 @@ char *expect_frame(char kind, uint32_t *len)
 		read_exact(header, 5);
 		memcpy(&n, header, 4);
 		unsigned char got = (unsigned char)header[4];
-		if (!got || !strchr("PGMJK", got) || arrived[got] || n > MAX_PLAN)
+		if (!got || !strchr("PGJK", got) || arrived[got] || n > MAX_PLAN)
 			fail(EPROTO, "unexpected message %c from pyrunc", got);
 		char *payload = malloc(n + 1);
 		if (!payload)
@@ -314,7 +316,8 @@ static void ready_and_wait(void)
 	wait_cgroup();
 	send_frame('R', "", 0, -1);
 	/* Blocks until `start` opens the other end. */
-	int fd = open(fd_path(ex.fifofd, path), O_WRONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "self/fd/%d", ex.fifofd);
+	int fd = openat(private_proc(), path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		fail(errno, "opening the exec fifo");
 	close(ex.fifofd);
@@ -322,21 +325,46 @@ static void ready_and_wait(void)
 	close(ex.initpipe); /* pyrunc create is gone by now */
 	ex.initpipe = -1;
 	ex.startfd = fd;
-	write_all(fd, "0", 1);
+	if (write_all(fd, "0", 1) < 0)
+		fail(errno, "writing the exec fifo");
+}
+
+/* The process's user must be able to write the fifo it waits on. */
+static void check_fifo(void)
+{
+	char path[32];
+	snprintf(path, sizeof(path), "self/fd/%d", ex.fifofd);
+	if (faccessat(private_proc(), path, W_OK, 0) < 0)
+		fail(errno, "uid %d cannot write the exec fifo", (int)getuid());
 }
 
 static void op_setgroups(const struct op *op)
 {
 	size_t n = op->args[0].len / sizeof(uint32_t);
-	gid_t gids[65536];
-	if (n > 65536)
-		fail(EINVAL, NULL);
+	gid_t *gids = calloc(n + 1, sizeof(gid_t));
+	if (!gids)
+		fail(ENOMEM, NULL);
 	for (size_t i = 0; i < n; i++) {
 		uint32_t g;
 		memcpy(&g, op->args[0].data + i * sizeof(g), sizeof(g));
 		gids[i] = g;
 	}
 	check(setgroups(n, gids));
+	free(gids);
+}
+
+/* A change of credentials resets "dumpable" (to fs.suid_dumpable): set it
+ * back, so the container's user cannot ptrace us before execve. */
+static void set_ids(const struct op *op)
+{
+	if (op->code == OP_SETGID) {
+		gid_t g = (gid_t)arg_int(op, 0);
+		check(setresgid(g, g, g));
+	} else {
+		uid_t u = (uid_t)arg_int(op, 0);
+		check(setresuid(u, u, u));
+	}
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
 static void run_op(const struct op *op)
@@ -357,10 +385,10 @@ static void run_op(const struct op *op)
 	case OP_BECOME_ROOT:
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 			fail(errno, NULL);
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* see set_ids */
 		break;
 	case OP_FORK: op_fork(); break;
 	case OP_WAIT_CGROUP: wait_cgroup(); break;
-	case OP_WAIT_CGROUP_DIRS: { uint32_t len; expect_frame('M', &len); break; }
 	case OP_ROOT_PRIVATE: op_root_private(op); break;
 	case OP_BIND_ROOTFS: op_bind_rootfs(op); break;
 	case OP_MOUNT: op_mount(op); break;
@@ -392,21 +420,16 @@ static void run_op(const struct op *op)
 	case OP_SECCOMP: op_seccomp(op); break;
 	case OP_KEEP_CAPS: check(prctl(PR_SET_KEEPCAPS, (unsigned long)arg_int(op, 0), 0, 0, 0)); break;
 	case OP_SETGROUPS: op_setgroups(op); break;
-	case OP_SETGID: { gid_t g = (gid_t)arg_int(op, 0); check(setresgid(g, g, g)); break; }
-	case OP_SETUID: { uid_t u = (uid_t)arg_int(op, 0); check(setresuid(u, u, u)); break; }
-	case OP_CAPSET: op_capset(op); break;
+	case OP_SETGID:
+	case OP_SETUID: set_ids(op); break;
+	case OP_CAPSET: op_capset(op); prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); break;
 	case OP_UMASK: ex.umask = (mode_t)arg_int(op, 0); break;
 	case OP_NO_NEW_PRIVS: check(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)); break;
 	case OP_ENV: op_env(op); break;
 	case OP_CLOSE_FDS: op_close_fds(op); break;
 	case OP_CHDIR: op_chdir(op); break;
 	case OP_FIND_EXEC: op_find_exec(op); break;
-	case OP_CHECK_FIFO: {
-		char path[32];
-		if (access(fd_path(ex.fifofd, path), W_OK) < 0)
-			fail(errno, "uid %d cannot write the exec fifo", (int)getuid());
-		break;
-	}
+	case OP_CHECK_FIFO: check_fifo(); break;
 	case OP_READY: ready_and_wait(); break;
 	case OP_EXEC: op_exec(op); break;
 	case OP_TIME_OFFSETS: op_time_offsets(op); break;

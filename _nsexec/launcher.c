@@ -28,6 +28,7 @@
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -394,6 +395,11 @@ static void warm_up_migration(void)
 	}
 	if (fork() != 0)
 		_exit(0);
+	/* Nothing of the caller's stays open while the kernel takes its time. */
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	for (int fd = 0; fd < 3 && null >= 0; fd++)
+		dup2(null, fd);
+	syscall(SYS_close_range, 3, ~0U, 0);
 	char *line = read_file("/proc/self/cgroup", 65536), path[PATH_MAX], pid[32];
 	char *controllers = line ? strchr(line, ':') : NULL;
 	char *where = controllers ? strchr(controllers + 1, ':') : NULL;

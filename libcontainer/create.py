@@ -83,12 +83,10 @@ class _Creation:
             seccomp_program(self.spec) if process else None, keyring=self.keyring))
         self.store.save(self.id, self._record(0))
         self.launched = launcher.spawn(ops, on_stage1=self._write_id_maps)
-        self._make_cgroup()  # while the init enters its namespaces and mounts
+        self._make_cgroup()  # while the init enters its namespaces
         channel = self.launched.channel
-        launcher.tell(channel, b"M")  # the init may mount the cgroup dirs now
-        # The init builds the container's root meanwhile, and waits for this
-        # word before anything that needs the cgroup (a cgroup namespace,
-        # hooks, saying it is ready); see cgroups/warmup.py for the move's cost.
+        # The init waits in its namespaces for this word, then sets up the
+        # container (see cgroups/warmup.py for what the move costs).
         self.cgroup.add_pid(self.launched.pid)
         launcher.tell(channel, b"J")
         launcher.serve(channel, console_socket, on_console,

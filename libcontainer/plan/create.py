@@ -81,11 +81,10 @@ def rootfs_ops(spec, ctx, in_userns, cgroupns):
             ops.append(Op(f"OP_{key.upper()}", f"{key}: {spec[key]}", spec[key]))
     if proc.get("terminal"):
         size = proc.get("consoleSize") or {}
-        ops.append(Op("OP_CONSOLE", "process.terminal", "/dev/pts/ptmx",
+        ops.append(Op("OP_CONSOLE", "process.terminal", "/dev/pts",
                       size.get("height", 0), size.get("width", 0), 1))
     if spec.get("hooks"):
-        ops += [Op("OP_WAIT_CGROUP", "joining the container's cgroup"),  # hooks may look at it
-                Op("OP_HOOK_STATES", "hooks")]
+        ops.append(Op("OP_HOOK_STATES", "hooks"))
         ops += hook_ops(spec, "createContainer", 0)
     ops += [Op("OP_OPEN_FIFO", f"the exec fifo {ctx.fifo}", ctx.fifo),
             Op("OP_PIVOT_ROOT", "pivot_root",

@@ -10,7 +10,7 @@ def compile_exec(linux, init_pid, proc, seccomp=None, preserve_fds=0, last_cap=N
     ops = namespaces.exec_ops(linux.get("namespaces") or [], init_pid)
     if proc.get("terminal"):
         size = proc.get("consoleSize") or {}
-        ops += [Op("OP_CONSOLE", "process.terminal", "", size.get("height", 0),
+        ops += [Op("OP_CONSOLE", "process.terminal", "/dev/pts", size.get("height", 0),
                    size.get("width", 0), 0),
                 Op("OP_SETSID", "process.terminal")]
     ops += process.setup_ops(proc, seccomp, preserve_fds, last_cap)
