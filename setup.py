@@ -28,6 +28,8 @@ setup(
         "libcontainer.config",
         "libcontainer.cgroups",
         "libcontainer.plan",
+        "libcontainer.images",
+        "libcontainer.network",
         "libcontainer.schemas",
         "_nsexec",
     ],
@@ -36,5 +38,5 @@ setup(
     package_data={"libcontainer.schemas": ["*.json"], "_nsexec": ["*.c", "*.h"]},
     cffi_modules=["_nsexec/build.py:ffibuilder"],
     cmdclass={"build_ext": BuildExtAndInit},
-    scripts=["bin/pyrunc"],
+    scripts=["bin/pyrunc", "bin/pyrunc-network"],
 )

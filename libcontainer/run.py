@@ -4,8 +4,10 @@ from libcontainer.start import start
 
 
 def run(store, container_id, bundle, *, detach=False, pid_file=None,
-        console_socket=None, preserve_fds=0, systemd_cgroup=False, no_new_keyring=False):
-    """Returns the container's exit status (0 when detached)."""
+        console_socket=None, preserve_fds=0, systemd_cgroup=False, no_new_keyring=False,
+        keep=False):
+    """Returns the container's exit status (0 when detached). keep: in the
+    foreground, leave the stopped container for `delete` (runc's --keep)."""
     options = dict(pid_file=pid_file, console_socket=console_socket,
                    preserve_fds=preserve_fds, systemd_cgroup=systemd_cgroup,
                    no_new_keyring=no_new_keyring)
@@ -27,5 +29,5 @@ def run(store, container_id, bundle, *, detach=False, pid_file=None,
         return foreground.wait(container.pid, masters[0] if masters else None)
     finally:
         forwarder.restore()
-        if container is not None:
+        if container is not None and not keep:
             delete(container, force=True)
