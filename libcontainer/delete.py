@@ -28,16 +28,15 @@ def delete(container, force=False):
         from libcontainer import hooks
         hooks.run(container.spec, "poststop", hooks.state_json(
             container.spec, container.id, "stopped", 0, container.record["bundle"]))
-    _remove_image_bundle(container)
+    remove_image_bundle(container.store.root, container.id)
 
 
-def _remove_image_bundle(container):
+def remove_image_bundle(state_root, container_id):
     """A run-image container's overlay root, writable layer and network
     lease (libcontainer/images/containers.py); for any other, one stat."""
-    root = container.store.root
-    if os.path.isdir(os.path.join(root, ".images", "containers", container.id)):
+    if os.path.isdir(os.path.join(state_root, ".images", "containers", container_id)):
         from libcontainer.images import containers
-        containers.remove(root, container.id)
+        containers.remove(state_root, container_id)
 
 
 def _reap_if_ours(pid):

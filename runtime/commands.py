@@ -53,6 +53,9 @@ def cmd_delete(args, store):
         # directory without a record is what an interrupted create leaves.
         if os.path.isdir(store.path(args.container_id)):
             store.remove(args.container_id)
+        # ... or a run-image killed before create claimed the id.
+        from libcontainer.delete import remove_image_bundle
+        remove_image_bundle(store.root, args.container_id)
         return 0
     delete(container, force=args.force)
     return 0

@@ -50,8 +50,8 @@ def open_source(path):
     try:
         tar = tarfile.open(path, "r:*")
         names = set(tar.getnames()[:4096]) if _is_plain_tar(path) else set()
-    except (tarfile.TarError, OSError) as exc:
-        raise SourceError(f"{path}: not a tar archive ({exc})") from None
+    except (tarfile.TarError, EOFError):
+        raise SourceError(f"{path}: not a tar archive (plain, gzip, bzip2 or xz)") from None
     if {"oci-layout", "index.json"} <= names:
         return _read_oci(_TarBlobs(tar, path), path)
     if "manifest.json" in names:

@@ -42,8 +42,9 @@ def unpack(store, layer, what):
             try:
                 with tarfile.open(fileobj=stream, mode="r|*") as tar:
                     layers.apply_tar(tar, staged, what)
-            except (tarfile.TarError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
-                raise errors.PyruncError(f"{what}: not a tar archive ({exc})") from None
+            except (tarfile.TarError, EOFError, gzip.BadGzipFile, zlib.error):
+                raise errors.PyruncError(f"{what}: not a tar archive "
+                                         "(plain, gzip, bzip2 or xz)") from None
             stream.drain()
         if stream.digest() != layer.digest:
             raise errors.PyruncError(f"{what}: its content does not match its digest "

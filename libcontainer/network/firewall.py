@@ -4,22 +4,30 @@ port (in prerouting for traffic from outside, in output for this
 namespace's own), each carrying a comment that names its owner so that it
 can be found and deleted again."""
 import json
+import os
 import shutil
 import subprocess
 
 from libcontainer import errors
 
 TABLE = "pyrunc"
+# Hooks run with only the env their config gives: look in the usual places.
+_SEARCH_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 _CHAINS = (("prerouting", "prerouting", "dstnat"), ("output", "output", "-100"),
            ("postrouting", "postrouting", "srcnat"))
 
 
+def _nft_path():
+    return shutil.which("nft", path=os.environ.get("PATH") or _SEARCH_PATH) or \
+        shutil.which("nft", path=_SEARCH_PATH)
+
+
 def available():
-    return shutil.which("nft") is not None
+    return _nft_path() is not None
 
 
 def _nft(script):
-    result = subprocess.run(["nft", "-f", "-"], input=script, capture_output=True, text=True)
+    result = subprocess.run([_nft_path(), "-f", "-"], input=script, capture_output=True, text=True)
     if result.returncode != 0:
         said = result.stderr.strip().splitlines()
         raise errors.PyruncError(f"nft: {said[0] if said else 'exit status %d' % result.returncode}")
@@ -63,7 +71,7 @@ def unmap_ports(container_id):
 
 def _handles(owner):
     """(chain, handle) of each rule in our table whose comment is owner."""
-    result = subprocess.run(["nft", "-j", "list", "table", "ip", TABLE],
+    result = subprocess.run([_nft_path(), "-j", "list", "table", "ip", TABLE],
                             capture_output=True, text=True)
     if result.returncode != 0:
         return []  # no table: no rules

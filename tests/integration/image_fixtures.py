@@ -1,0 +1,83 @@
+"""Fixtures for the image workflow's tests (run-image, logs, stop, commit,
+the network hook). Test modules import them by name.
+
+Images and their containers live under their own state root,
+/run/<TEST_TAG>-images (the image store is <root>/.images, which the
+session's STATE_ROOT check would count as a leftover); at the end of the
+session it must hold nothing but the store itself: no container, bundle,
+overlay mount or network lease."""
+import json
+import os
+import shutil
+import tarfile
+
+import pytest
+
+from conftest import ROOTFS, TEST_TAG, Runtime, leftover_mounts
+
+IMAGE_ROOT = f"/run/{TEST_TAG}-images"
+BUSYBOX = "busybox"
+
+
+def bundle_dir(cid):
+    return os.path.join(IMAGE_ROOT, ".images", "containers", cid)
+
+
+def leases():
+    try:
+        with open(os.path.join(IMAGE_ROOT, ".network", "leases.json")) as f:
+            return json.load(f)
+    except FileNotFoundError:
+        return {}
+
+
+def assert_image_container_gone(rt, cid):
+    """No state dir, bundle (upper dir, overlay), mount or lease of cid."""
+    assert not os.path.exists(rt.state_dir(cid)), f"state dir of {cid} left"
+    assert not os.path.exists(bundle_dir(cid)), f"bundle of {cid} left"
+    assert leftover_mounts([cid]) == [], f"mounts of {cid} left"
+    assert cid not in leases(), f"network lease of {cid} left"
+
+
+def rootfs_tar(path):
+    """The busybox rootfs as a plain tarball (what `docker export` gives)."""
+    with tarfile.open(path, "w") as tar:
+        tar.add(ROOTFS, arcname=".")
+    return path
+
+
+@pytest.fixture(scope="session")
+def image_store(rootfs, pyrunc_exe, pyrunc_env, tmp_path_factory):
+    """The state root with the busybox image loaded; checked and removed at the end."""
+    tarball = rootfs_tar(tmp_path_factory.mktemp("pyrunc-test-image") / "busybox.tar")
+    rt = Runtime(pyrunc_exe, IMAGE_ROOT, pyrunc_env)
+    rt.ok("image", "load", "--name", BUSYBOX, tarball)
+    yield IMAGE_ROOT
+    left = [name for name in os.listdir(IMAGE_ROOT) if not name.startswith(".")]
+    left += os.listdir(os.path.join(IMAGE_ROOT, ".images", "containers"))
+    left += list(leases())
+    left += leftover_mounts([IMAGE_ROOT])
+    shutil.rmtree(IMAGE_ROOT, ignore_errors=True)
+    assert left == [], f"the image tests left these behind: {left}"
+
+
+@pytest.fixture
+def images_rt(image_store, pyrunc_exe, pyrunc_env):
+    """A Runtime on the image root; the containers of its new_id()s are
+    deleted at the end and must leave nothing."""
+    rt = Runtime(pyrunc_exe, image_store, pyrunc_env)
+    yield rt
+    problems = rt.cleanup()
+    for cid in rt.ids:
+        if os.path.exists(bundle_dir(cid)) or cid in leases():
+            problems.append(f"delete --force {cid} left its bundle or lease")
+    assert problems == [], "; ".join(problems)
+
+
+def run_detached(rt, *args):
+    """run-image -d --name <new id> ARGS; returns the id (its init tracked)."""
+    cid = rt.new_id()
+    out = rt.ok("run-image", "-d", "--name", cid, *args)
+    assert out.strip() == cid
+    rt.track_pid(cid, rt.state(cid)["pid"])
+    return cid
