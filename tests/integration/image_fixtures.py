@@ -1,11 +1,12 @@
 """Fixtures for the image workflow's tests (run-image, logs, stop, commit,
 the network hook). Test modules import them by name.
 
-Images and their containers live under their own state root,
-/run/<TEST_TAG>-images (the image store is <root>/.images, which the
-session's STATE_ROOT check would count as a leftover); at the end of the
-session it must hold nothing but the store itself: no container, bundle,
-overlay mount or network lease."""
+Images and their containers live under a state root of each test module's
+own, /run/<TEST_TAG>-images-<module> (the image store is <root>/.images,
+which the session's STATE_ROOT check would count as a leftover); at the
+end of the module it must hold nothing but the store itself: no container,
+bundle, overlay mount or network lease. (Per module: a fixture imported
+into several modules is a separate fixture in each.)"""
 import json
 import os
 import shutil
@@ -15,17 +16,16 @@ import pytest
 
 from conftest import ROOTFS, TEST_TAG, Runtime, leftover_mounts
 
-IMAGE_ROOT = f"/run/{TEST_TAG}-images"
 BUSYBOX = "busybox"
 
 
-def bundle_dir(cid):
-    return os.path.join(IMAGE_ROOT, ".images", "containers", cid)
+def bundle_dir(rt, cid):
+    return os.path.join(rt.root, ".images", "containers", cid)
 
 
-def leases():
+def leases(rt):
     try:
-        with open(os.path.join(IMAGE_ROOT, ".network", "leases.json")) as f:
+        with open(os.path.join(rt.root, ".network", "leases.json")) as f:
             return json.load(f)
     except FileNotFoundError:
         return {}
@@ -34,9 +34,9 @@ def leases():
 def assert_image_container_gone(rt, cid):
     """No state dir, bundle (upper dir, overlay), mount or lease of cid."""
     assert not os.path.exists(rt.state_dir(cid)), f"state dir of {cid} left"
-    assert not os.path.exists(bundle_dir(cid)), f"bundle of {cid} left"
+    assert not os.path.exists(bundle_dir(rt, cid)), f"bundle of {cid} left"
     assert leftover_mounts([cid]) == [], f"mounts of {cid} left"
-    assert cid not in leases(), f"network lease of {cid} left"
+    assert cid not in leases(rt), f"network lease of {cid} left"
 
 
 def rootfs_tar(path):
@@ -46,18 +46,19 @@ def rootfs_tar(path):
     return path
 
 
-@pytest.fixture(scope="session")
-def image_store(rootfs, pyrunc_exe, pyrunc_env, tmp_path_factory):
+@pytest.fixture(scope="module")
+def image_store(request, rootfs, pyrunc_exe, pyrunc_env, tmp_path_factory):
     """The state root with the busybox image loaded; checked and removed at the end."""
+    root = f"/run/{TEST_TAG}-images-{request.module.__name__}"
     tarball = rootfs_tar(tmp_path_factory.mktemp("pyrunc-test-image") / "busybox.tar")
-    rt = Runtime(pyrunc_exe, IMAGE_ROOT, pyrunc_env)
+    rt = Runtime(pyrunc_exe, root, pyrunc_env)
     rt.ok("image", "load", "--name", BUSYBOX, tarball)
-    yield IMAGE_ROOT
-    left = [name for name in os.listdir(IMAGE_ROOT) if not name.startswith(".")]
-    left += os.listdir(os.path.join(IMAGE_ROOT, ".images", "containers"))
-    left += list(leases())
-    left += leftover_mounts([IMAGE_ROOT])
-    shutil.rmtree(IMAGE_ROOT, ignore_errors=True)
+    yield root
+    left = [name for name in os.listdir(root) if not name.startswith(".")]
+    left += os.listdir(os.path.join(root, ".images", "containers"))
+    left += list(leases(rt))
+    left += leftover_mounts([root])
+    shutil.rmtree(root, ignore_errors=True)
     assert left == [], f"the image tests left these behind: {left}"
 
 
@@ -69,7 +70,7 @@ def images_rt(image_store, pyrunc_exe, pyrunc_env):
     yield rt
     problems = rt.cleanup()
     for cid in rt.ids:
-        if os.path.exists(bundle_dir(cid)) or cid in leases():
+        if os.path.exists(bundle_dir(rt, cid)) or cid in leases(rt):
             problems.append(f"delete --force {cid} left its bundle or lease")
     assert problems == [], "; ".join(problems)
 

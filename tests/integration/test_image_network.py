@@ -88,7 +88,7 @@ def test_two_containers_reach_each_other_and_a_mapped_port(net_rt):
     server = run_detached(net_rt, "-p", "8080:80", BUSYBOX, *SERVE)
     wait_until_serving(net_rt, server)
     client = run_detached(net_rt, "--network", "bridge", BUSYBOX, "sleep", "600")
-    table = leases()
+    table = leases(net_rt)
     addresses = {table[server]["address"], table[client]["address"]}
     assert len(addresses) == 2 and all(a.startswith("10.77.0.") for a in addresses)
     server_address = table[server]["address"]
@@ -114,7 +114,7 @@ def test_a_mapped_port_is_not_mapped_twice(net_rt):
     assert_one_line_error(rc, out, err, "-p 8081:81/tcp: host port 8081/tcp is already mapped",
                           first)
     assert_image_container_gone(net_rt, second)
-    assert list(leases()) == [first]
+    assert list(leases(net_rt)) == [first]
     assert len(host_veths(net_rt)) == 1
     assert owned_rules(net_rt) == [f"pyrunc:{first}"] * 2
     rc, out, err = net_rt("run-image", "--name", second, "-p", "9000:80", "-p", "9000:81",
@@ -140,7 +140,7 @@ def test_concurrent_creates_get_distinct_addresses_and_one_port(net_rt):
     assert_one_line_error(*results[ids.index(loser)], "-p 8082:80/tcp")
     assert_image_container_gone(net_rt, loser)
     assert all(rc == 0 for rc, _, _ in results[2:]), results[2:]
-    table = leases()
+    table = leases(net_rt)
     assert sorted(table) == sorted(set(ids) - {loser})
     assert len({lease["address"] for lease in table.values()}) == 3
     assert len(host_veths(net_rt)) == 3
@@ -148,8 +148,8 @@ def test_concurrent_creates_get_distinct_addresses_and_one_port(net_rt):
 
 def test_an_address_is_reused_after_delete(net_rt):
     first = run_detached(net_rt, "--network", "bridge", BUSYBOX, "sleep", "600")
-    address = leases()[first]["address"]
+    address = leases(net_rt)[first]["address"]
     net_rt.ok("delete", "--force", first)
     second = run_detached(net_rt, "--network", "bridge", BUSYBOX, "sleep", "600")
-    assert leases()[second]["address"] == address
+    assert leases(net_rt)[second]["address"] == address
     assert "eth0" in net_rt.ok("exec", second, "ip", "-o", "addr")

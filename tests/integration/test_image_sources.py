@@ -14,7 +14,7 @@ import time
 import pytest
 
 from conftest import ROOTFS, assert_one_line_error
-from image_fixtures import (IMAGE_ROOT, assert_image_container_gone, image_store,  # noqa: F401
+from image_fixtures import (assert_image_container_gone, image_store,  # noqa: F401
                             images_rt, run_detached)
 
 CONFIG = {"Env": ["FROM_IMAGE=yes"], "WorkingDir": "/data", "StopSignal": "SIGUSR1",
@@ -122,8 +122,8 @@ def layers():
     return [base_layer(), top_layer()]
 
 
-def _store_entries():
-    root = os.path.join(IMAGE_ROOT, ".images")
+def _store_entries(rt):
+    root = os.path.join(rt.root, ".images")
     return sorted(os.listdir(os.path.join(root, "layers"))), os.listdir(os.path.join(root, "tmp"))
 
 
@@ -175,10 +175,10 @@ def test_stop_uses_the_images_stop_signal(images_rt, layers, tmp_path):
 def test_image_rm_keeps_layers_a_container_uses(images_rt, layers, tmp_path):
     images_rt.ok("image", "load", "--name", "short-lived",
                  write_oci_layout(tmp_path / "layout", layers))
-    before, _ = _store_entries()
+    before, _ = _store_entries(images_rt)
     cid = run_detached(images_rt, "short-lived", "sleep", "600")
     images_rt.ok("image", "rm", "short-lived")
-    assert _store_entries()[0] == before  # still in use
+    assert _store_entries(images_rt)[0] == before  # still in use
     assert images_rt.ok("exec", cid, "cat", "/data/keep/c") == "c"
     images_rt.ok("delete", "--force", cid)
     assert_image_container_gone(images_rt, cid)
@@ -190,7 +190,7 @@ def test_image_rm_keeps_layers_a_container_uses(images_rt, layers, tmp_path):
 @pytest.mark.parametrize("kind", ["escape", "digest", "not-a-tar", "no-layout", "no-name",
                                   "through-symlink", "bad-name"])
 def test_bad_sources_fail_in_one_line_and_leave_nothing(images_rt, layers, tmp_path, kind):
-    layers_before, _ = _store_entries()
+    layers_before, _ = _store_entries(images_rt)
     name = ["--name", "bad-source"]
     if kind == "escape":
         source = write_oci_layout(tmp_path / "l", [layers[0], _tar([("../evil", b"x", {})])])
@@ -225,6 +225,6 @@ def test_bad_sources_fail_in_one_line_and_leave_nothing(images_rt, layers, tmp_p
         expected = "--name '../up'"
     rc, out, err = images_rt("image", "load", *name, source)
     assert_one_line_error(rc, out, err, expected)
-    assert _store_entries() == (layers_before, [])
+    assert _store_entries(images_rt) == (layers_before, [])
     assert "bad-source" not in images_rt.ok("image", "ls", "-q").split()
     assert not os.path.exists("/tmp/evil")

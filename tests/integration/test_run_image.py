@@ -11,7 +11,7 @@ import subprocess
 import time
 
 from conftest import TIMEOUT, assert_one_line_error, leftover_mounts
-from image_fixtures import (BUSYBOX, IMAGE_ROOT, assert_image_container_gone, bundle_dir,
+from image_fixtures import (BUSYBOX, assert_image_container_gone, bundle_dir,
                             image_store, images_rt, run_detached)  # noqa: F401 (fixtures)
 from test_cgroup_limits import read, v1_dirs
 
@@ -61,7 +61,7 @@ def test_detached_logs_exec_stop_rm(images_rt):
     cid = run_detached(images_rt, "-e", "GREETING=hello there", BUSYBOX, *POLITE[:2],
                        POLITE[2].replace("echo started", 'echo "started: $GREETING"'))
     assert images_rt.state(cid)["status"] == "running"
-    assert images_rt.state(cid)["bundle"] == bundle_dir(cid)
+    assert images_rt.state(cid)["bundle"] == bundle_dir(images_rt, cid)
     _wait_for_log(images_rt, cid, "started: hello there")
     assert images_rt.ok("exec", cid, "sh", "-c", "echo from exec >&2; hostname") == cid + "\n"
     started = time.monotonic()
@@ -69,7 +69,7 @@ def test_detached_logs_exec_stop_rm(images_rt):
     assert time.monotonic() - started < 15  # it went on SIGTERM, not the SIGKILL at 20 s
     assert images_rt.state(cid)["status"] == "stopped"
     assert images_rt.ok("logs", cid).endswith("got TERM\n")
-    assert os.path.ismount(os.path.join(bundle_dir(cid), "rootfs"))  # kept until rm
+    assert os.path.ismount(os.path.join(bundle_dir(images_rt, cid), "rootfs"))  # kept until rm
     images_rt.ok("delete", cid)
     assert_image_container_gone(images_rt, cid)
 
@@ -137,7 +137,7 @@ def test_containers_share_the_image_but_not_their_writes(images_rt):
     images_rt.ok("exec", first, "sh", "-c", "echo first > /etc/motd; rm /bin/ls")
     assert images_rt.ok("exec", second, "sh", "-c", "cat /etc/motd 2>&1; ls / >/dev/null "
                         "&& echo ls-here") == "cat: can't open '/etc/motd': No such file or directory\nls-here\n"
-    upper = os.path.join(bundle_dir(first), "upper")
+    upper = os.path.join(bundle_dir(images_rt, first), "upper")
     assert open(os.path.join(upper, "etc", "motd")).read() == "first\n"
     whiteout = os.lstat(os.path.join(upper, "bin", "ls"))
     assert (os.major(whiteout.st_rdev), os.minor(whiteout.st_rdev)) == (0, 0)
@@ -176,7 +176,7 @@ def test_commit_then_run_the_new_image(images_rt, tmp_path):
 
 
 def test_bad_flags_name_the_flag_and_leave_nothing(images_rt, tmp_path):
-    before = sorted(os.listdir(os.path.join(IMAGE_ROOT, ".images", "containers")))
+    before = sorted(os.listdir(os.path.join(images_rt.root, ".images", "containers")))
     cases = [
         (["no-such-image", "true"], "IMAGE no-such-image: no such image"),
         (["-m", "lots", BUSYBOX, "true"], "-m lots: not a size"),
@@ -201,8 +201,8 @@ def test_bad_flags_name_the_flag_and_leave_nothing(images_rt, tmp_path):
     for args, expected in cases:
         rc, out, err = images_rt("run-image", *args)
         assert_one_line_error(rc, out, err, expected)
-    assert sorted(os.listdir(os.path.join(IMAGE_ROOT, ".images", "containers"))) == before
-    assert leftover_mounts([os.path.join(IMAGE_ROOT, ".images", "containers")]) == []
+    assert sorted(os.listdir(os.path.join(images_rt.root, ".images", "containers"))) == before
+    assert leftover_mounts([os.path.join(images_rt.root, ".images", "containers")]) == []
 
 
 def test_a_taken_name_is_refused_and_the_first_container_kept(images_rt):
@@ -210,7 +210,7 @@ def test_a_taken_name_is_refused_and_the_first_container_kept(images_rt):
     rc, out, err = images_rt("run-image", "-d", "--name", cid, BUSYBOX, "true")
     assert_one_line_error(rc, out, err, f"--name {cid}: a container with that name")
     assert images_rt.state(cid)["status"] == "running"
-    assert os.path.ismount(os.path.join(bundle_dir(cid), "rootfs"))
+    assert os.path.ismount(os.path.join(bundle_dir(images_rt, cid), "rootfs"))
 
 
 def test_a_failing_create_leaves_no_bundle(images_rt):
@@ -223,12 +223,12 @@ def test_a_failing_create_leaves_no_bundle(images_rt):
 def test_the_bundle_is_a_normal_one(images_rt):
     """config.json is readable and `create` runs it like any bundle."""
     cid = run_detached(images_rt, "-e", "K=V", "-m", "32m", BUSYBOX, "sleep", "600")
-    with open(os.path.join(bundle_dir(cid), "config.json")) as f:
+    with open(os.path.join(bundle_dir(images_rt, cid), "config.json")) as f:
         config = json.load(f)
     assert config["process"]["args"] == ["sleep", "600"]
     assert "K=V" in config["process"]["env"]
     assert config["root"] == {"path": "rootfs", "readonly": False}
     assert config["linux"]["resources"]["memory"] == {"limit": 32 * MIB}
     assert config["annotations"]["org.opencontainers.image.ref.name"] == BUSYBOX
-    rc, out, err = images_rt("validate", "--bundle", bundle_dir(cid))
+    rc, out, err = images_rt("validate", "--bundle", bundle_dir(images_rt, cid))
     assert rc == 0, err
