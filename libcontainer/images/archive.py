@@ -87,7 +87,7 @@ class Layer:
     what they must hash to ("sha256:<hex>"), media_type what they are."""
 
     def __init__(self, open_blob, digest, media_type):
-        self.open, self.digest, self.media_type = open_blob, digest, media_type
+        self.open, self.digest, self.media_type = open_blob, check_digest(digest), media_type
 
     @property
     def id(self):
@@ -138,11 +138,20 @@ def _json(blobs, name):
             raise SourceError(f"{blobs.root}: {name}: not JSON ({exc})") from None
 
 
-def _blob_name(digest):
+_HEX = frozenset("0123456789abcdef")
+
+
+def check_digest(digest):
+    """sha256:<64 hex digits>, the only kind we read; its hex part names
+    a layer's directory, so nothing else may pass."""
     algorithm, _, hexdigest = str(digest).partition(":")
-    if algorithm != "sha256" or len(hexdigest) != 64:
+    if algorithm != "sha256" or len(hexdigest) != 64 or not set(hexdigest) <= _HEX:
         raise SourceError(f"digest {digest!r}: only sha256 digests are supported")
-    return f"blobs/sha256/{hexdigest}"
+    return digest
+
+
+def _blob_name(digest):
+    return "blobs/sha256/" + check_digest(digest).partition(":")[2]
 
 
 # --------------------------------------------------------------------------

@@ -28,18 +28,20 @@ def make_bundle(state_root, container_id, image_name, config_for):
             raise errors.PyruncError(f"--name {container_id}: a container with that name "
                                      "already exists") from None
         try:
-            _fill(images, directory, image_name, image["layers"], config)
+            _fill(images, directory, image_name, image, config)
         except BaseException:
             _tear_down(directory)
             raise
     return directory
 
 
-def _fill(images, directory, image_name, layer_ids, config):
+def _fill(images, directory, image_name, image, config):
     for sub in ("rootfs", "upper", "work"):
         os.mkdir(os.path.join(directory, sub), 0o755)
+    # What commit builds on, even if the name is later given to another image.
+    layer_ids = image["layers"]
     _write_json(os.path.join(directory, "image.json"),
-                {"image": image_name, "layers": layer_ids})
+                {"image": image_name, "layers": layer_ids, "config": image["config"]})
     overlay.mount(os.path.join(directory, "rootfs"),
                   [images.layer_dir(layer) for layer in layer_ids],
                   os.path.join(directory, "upper"), os.path.join(directory, "work"))

@@ -40,6 +40,8 @@ def apply_tar(tar, dest, what):
         parent_path = _parent(dest, parent, what, member.name)
         if base == OPAQUE_MARKER:
             os.setxattr(parent_path, OPAQUE_XATTR, b"y")
+        elif base.startswith(WHITEOUT_PREFIX + WHITEOUT_PREFIX):
+            continue  # aufs's own metadata (.wh..wh.plnk, ...): not part of the tree
         elif base.startswith(WHITEOUT_PREFIX):
             target = os.path.join(parent_path, base[len(WHITEOUT_PREFIX):])
             _clear(target)

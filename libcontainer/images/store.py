@@ -71,8 +71,11 @@ class ImageStore:
         if missing:
             raise errors.PyruncError(f"image {name}: layer {missing[0]} is not in the store")
         index = self.images()
+        replaced = name in index
         index[name] = {"layers": list(layers), "config": config}
         self.save_images(index)
+        if replaced:  # the name's old layers may be needed by nothing now
+            self.remove_unused_layers()
 
     def remove_image(self, name):
         """Forget the name; layers no image or container needs go too."""

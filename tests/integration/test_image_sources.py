@@ -157,6 +157,21 @@ def test_docker_archive(images_rt, layers, tmp_path):
         images_rt.ok("image", "rm", "example.test/docker:2")
 
 
+def test_commit_keeps_the_image_config(images_rt, layers, tmp_path):
+    images_rt.ok("image", "load", "--name", "configured",
+                 write_oci_layout(tmp_path / "layout", layers))
+    try:
+        cid = run_detached(images_rt, "configured", "sleep", "600")
+        images_rt.ok("exec", cid, "sh", "-c", "echo added > /data/keep/d")
+        images_rt.ok("commit", cid, "configured:2")
+        images_rt.ok("delete", "--force", cid)
+        # No command: the base image's Cmd, Env and WorkingDir, on the new layer.
+        assert _run(images_rt, "configured:2") == EXPECTED.replace("\nc\n", "\nc\nd\n")
+    finally:
+        images_rt("image", "rm", "configured")
+        images_rt("image", "rm", "configured:2")
+
+
 def test_stop_uses_the_images_stop_signal(images_rt, layers, tmp_path):
     images_rt.ok("image", "load", "--name", "stops-on-usr1",
                  write_oci_layout(tmp_path / "layout", layers))
@@ -188,7 +203,7 @@ def test_image_rm_keeps_layers_a_container_uses(images_rt, layers, tmp_path):
 
 
 @pytest.mark.parametrize("kind", ["escape", "digest", "not-a-tar", "no-layout", "no-name",
-                                  "through-symlink", "bad-name"])
+                                  "through-symlink", "bad-name", "diff-id-path"])
 def test_bad_sources_fail_in_one_line_and_leave_nothing(images_rt, layers, tmp_path, kind):
     layers_before, _ = _store_entries(images_rt)
     name = ["--name", "bad-source"]
@@ -215,6 +230,16 @@ def test_bad_sources_fail_in_one_line_and_leave_nothing(images_rt, layers, tmp_p
     elif kind == "no-layout":
         source = tmp_path
         expected = "not an OCI image layout"
+    elif kind == "diff-id-path":
+        source = write_docker_archive(tmp_path / "d.tar", [layers[1]])
+        with tarfile.open(source) as tar:
+            entries = [(m.name, tar.extractfile(m).read(), {}) for m in tar.getmembers()]
+        config = json.loads(dict((n, d) for n, d, _ in entries)["config.json"])
+        # 64 characters, as a sha256's hex: a layer dir name that climbs out.
+        config["rootfs"]["diff_ids"] = ["sha256:" + "../" * 21 + "x"]
+        source.write_bytes(_tar([(n, json.dumps(config).encode() if n == "config.json" else d, e)
+                                 for n, d, e in entries]))
+        expected = "only sha256 digests are supported"
     elif kind == "no-name":
         source, name = tmp_path / "rootfs.tar", []
         source.write_bytes(layers[1])
