@@ -13,8 +13,16 @@ take (an id starts with a letter or digit):
     <root>/.images/tmp/                 layers being unpacked (same filesystem: rename)
 
 A layer's id is the sha256 of the tar it came from. The modules:
-store (the index and layer dirs), layers (tar <-> overlay dir), archive (reading
-rootfs tarballs, OCI layouts and archives, docker archives), save (writing an
-OCI archive), overlay (the mount), containers (bundles for run-image), options
-(the run-image flags as config pieces), spec (the config.json).
+
+    store       the index and the layer dirs, under one lock
+    layers      a layer tar <-> an overlay dir (whiteouts both ways)
+    archive     reading rootfs tarballs, OCI layouts and archives, docker archives
+    load        `image load`: unpack (digest checked) and name
+    save        `image save`: an image as an OCI archive
+    overlay     the container root's overlay mount
+    containers  the bundles run-image makes, and their removal on delete
+    options     the run-image flags, checked, as config pieces
+    spec        the config.json from the image's config and the flags
+    run_image   run-image itself: bundle, then create/start or run
+    commit      a container's upper dir as a new image
 """

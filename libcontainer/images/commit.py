@@ -4,7 +4,6 @@ new image that run-image can use."""
 import hashlib
 import os
 
-from libcontainer import errors
 from libcontainer.images import archive, containers, layers, load
 from libcontainer.images.store import ImageStore, check_name
 
