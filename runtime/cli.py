@@ -123,6 +123,9 @@ COMMANDS = {c.name: c for c in [
              metavar="SECONDS")]),
     Command("commit", "a run-image container's writable layer as a new image",
             args=("container-id", "image")),
+    Command("export", "write a run-image container's root (or --layer: its changes) as a tar",
+            [Flag(["--layer"], help="only its writable layer, whiteouts included")],
+            args=("container-id", "file")),
     Command("image load", "add an image: a rootfs tarball, an OCI layout or archive, "
             "a docker archive", [Flag(["--name"], "str", "the image's name", metavar="NAME")],
             args=("source",)),

@@ -178,6 +178,12 @@ def cmd_commit(args, store):
     return 0
 
 
+def cmd_export(args, store):
+    from libcontainer.images.export import export
+    export(Container.load(store, args.container_id), args.file, layer_only=args.layer)
+    return 0
+
+
 def cmd_image__load(args, store):
     from runtime import image_commands
     return image_commands.load(args, store)

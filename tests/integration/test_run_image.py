@@ -175,6 +175,31 @@ def test_commit_then_run_the_new_image(images_rt, tmp_path):
     assert image not in images_rt.ok("image", "ls", "-q").split()
 
 
+def test_export_the_root_and_the_layer(images_rt, tmp_path):
+    import tarfile
+    cid = run_detached(images_rt, BUSYBOX, "sleep", "600")
+    images_rt.ok("exec", cid, "sh", "-c", "echo exported > /etc/note; rm /bin/ls")
+    root_tar, layer_tar = tmp_path / "root.tar", tmp_path / "layer.tar"
+    images_rt.ok("export", cid, root_tar)
+    images_rt.ok("export", "--layer", cid, layer_tar)
+    with tarfile.open(layer_tar) as tar:
+        assert sorted(tar.getnames()) == ["bin", "bin/.wh.ls", "etc", "etc/note"]
+    with tarfile.open(root_tar) as tar:
+        names = tar.getnames()
+        assert "etc/note" in names and "bin/ls" not in names and "bin/sh" in names
+    image = f"exported-{os.getpid()}"
+    images_rt.ok("image", "load", "--name", image, root_tar)
+    try:
+        out = images_rt.ok("run-image", "--name", images_rt.new_id(), image, "sh", "-c",
+                           "cat /etc/note; ls /bin/ls 2>/dev/null || echo no-ls")
+        assert out == "exported\nno-ls\n"
+    finally:
+        images_rt("image", "rm", image)
+    rc, out, err = images_rt("export", "no-such-container", tmp_path / "x.tar")
+    assert_one_line_error(rc, out, err, "container no-such-container does not exist")
+    assert not (tmp_path / "x.tar").exists()
+
+
 def test_bad_flags_name_the_flag_and_leave_nothing(images_rt, tmp_path):
     before = sorted(os.listdir(os.path.join(images_rt.root, ".images", "containers")))
     cases = [
