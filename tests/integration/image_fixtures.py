@@ -11,10 +11,11 @@ import json
 import os
 import shutil
 import tarfile
+import time
 
 import pytest
 
-from conftest import ROOTFS, TEST_TAG, Runtime, leftover_mounts
+from conftest import ROOTFS, TEST_TAG, TIMEOUT, Runtime, leftover_mounts
 
 BUSYBOX = "busybox"
 
@@ -82,3 +83,11 @@ def run_detached(rt, *args):
     assert out.strip() == cid
     rt.track_pid(cid, rt.state(cid)["pid"])
     return cid
+
+
+def wait_for_log(rt, cid, text):
+    """Until the container's log holds text (a handler it sets up first, say)."""
+    deadline = time.monotonic() + TIMEOUT
+    while text not in rt.ok("logs", cid):
+        assert time.monotonic() < deadline, f"{text!r} never came: {rt.ok('logs', cid)!r}"
+        time.sleep(0.05)

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import ROOTFS, assert_one_line_error
 from image_fixtures import (assert_image_container_gone, image_store,  # noqa: F401
-                            images_rt, run_detached)
+                            images_rt, run_detached, wait_for_log)
 
 CONFIG = {"Env": ["FROM_IMAGE=yes"], "WorkingDir": "/data", "StopSignal": "SIGUSR1",
           "Cmd": ["sh", "-c", "echo $FROM_IMAGE $(pwd); ls /data/keep; cat /etc/motd 2>&1; "
@@ -177,12 +177,13 @@ def test_stop_uses_the_images_stop_signal(images_rt, layers, tmp_path):
                  write_oci_layout(tmp_path / "layout", layers))
     try:
         cid = run_detached(images_rt, "stops-on-usr1", "sh", "-c",
-                           'trap "echo got USR1; exit 0" USR1; while true; do sleep 1 & wait; done')
-        time.sleep(0.2)  # the trap is set before the loop's first sleep
+                           'trap "echo got USR1; exit 0" USR1; echo ready; '
+                           'while true; do sleep 1 & wait; done')
+        wait_for_log(images_rt, cid, "ready")
         started = time.monotonic()
         images_rt.ok("stop", "-t", "20", cid)
         assert time.monotonic() - started < 15
-        assert images_rt.ok("logs", cid) == "got USR1\n"
+        assert images_rt.ok("logs", cid) == "ready\ngot USR1\n"
     finally:
         images_rt.ok("image", "rm", "stops-on-usr1")
 

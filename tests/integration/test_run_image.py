@@ -12,7 +12,7 @@ import time
 
 from conftest import TIMEOUT, assert_one_line_error, leftover_mounts
 from image_fixtures import (BUSYBOX, assert_image_container_gone, bundle_dir,
-                            image_store, images_rt, run_detached)  # noqa: F401 (fixtures)
+                            image_store, images_rt, run_detached, wait_for_log)  # noqa: F401
 from test_cgroup_limits import read, v1_dirs
 
 MIB = 1024 * 1024
@@ -62,7 +62,7 @@ def test_detached_logs_exec_stop_rm(images_rt):
                        POLITE[2].replace("echo started", 'echo "started: $GREETING"'))
     assert images_rt.state(cid)["status"] == "running"
     assert images_rt.state(cid)["bundle"] == bundle_dir(images_rt, cid)
-    _wait_for_log(images_rt, cid, "started: hello there")
+    wait_for_log(images_rt, cid, "started: hello there")
     assert images_rt.ok("exec", cid, "sh", "-c", "echo from exec >&2; hostname") == cid + "\n"
     started = time.monotonic()
     images_rt.ok("stop", "-t", "20", cid)
@@ -72,13 +72,6 @@ def test_detached_logs_exec_stop_rm(images_rt):
     assert os.path.ismount(os.path.join(bundle_dir(images_rt, cid), "rootfs"))  # kept until rm
     images_rt.ok("delete", cid)
     assert_image_container_gone(images_rt, cid)
-
-
-def _wait_for_log(rt, cid, text):
-    deadline = time.monotonic() + TIMEOUT
-    while text not in rt.ok("logs", cid):
-        assert time.monotonic() < deadline, f"{text!r} never came: {rt.ok('logs', cid)!r}"
-        time.sleep(0.05)
 
 
 def test_logs_follow_ends_when_the_container_does(images_rt):
