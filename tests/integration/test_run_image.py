@@ -75,7 +75,7 @@ def test_detached_logs_exec_stop_rm(images_rt):
 
 
 def test_logs_follow_ends_when_the_container_does(images_rt):
-    cid = run_detached(images_rt, BUSYBOX, "sh", "-c", "echo one; sleep 1; echo two")
+    cid = run_detached(images_rt, BUSYBOX, "sh", "-c", "echo one; sleep 0.3; echo two")
     rc, out, err = images_rt("logs", "-f", cid)
     assert (rc, out, err) == (0, "one\ntwo\n", "")
 
