@@ -5,6 +5,7 @@ alone (a layer tar, whiteouts in the image spec's form)."""
 import os
 
 from libcontainer.images import containers, layers
+from libcontainer.images.store import check_destination
 
 
 def export(container, path, layer_only=False):
@@ -14,6 +15,7 @@ def export(container, path, layer_only=False):
     # The host's view of the root: the overlay, without the container's own
     # mounts (volumes, /proc, /dev), which live in its mount namespace.
     source = os.path.join(bundle, "upper" if layer_only else "rootfs")
+    check_destination(path)
     partial = f"{path}.partial"
     try:
         with open(partial, "wb") as f:

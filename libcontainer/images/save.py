@@ -10,6 +10,7 @@ import tarfile
 import tempfile
 
 from libcontainer.images import archive, layers
+from libcontainer.images.store import check_destination
 
 MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json"
 CONFIG_TYPE = "application/vnd.oci.image.config.v1+json"
@@ -18,6 +19,7 @@ LAYER_TYPE = "application/vnd.oci.image.layer.v1.tar"
 
 def save(images, name, path):
     image = images.image(name)
+    check_destination(path)
     out_dir = os.path.dirname(os.path.abspath(path))
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".pyrunc-save-") as scratch:
         layer_files = [_layer_tar(images.layer_dir(layer), scratch) for layer in image["layers"]]

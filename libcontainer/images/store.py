@@ -126,6 +126,14 @@ class ImageStore:
                 remove_tree(self.layer_dir(layer))
 
 
+def check_destination(path, flag="FILE"):
+    """A file to write: its directory must exist (checked before any work)."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise errors.PyruncError(f"{flag} {path}: the directory {directory} does not exist")
+    return path
+
+
 def remove_tree(path):
     """rmtree that also removes read-only dirs a layer may hold."""
     def make_writable(function, failed, _exc):

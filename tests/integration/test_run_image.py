@@ -80,6 +80,25 @@ def test_logs_follow_ends_when_the_container_does(images_rt):
     assert (rc, out, err) == (0, "one\ntwo\n", "")
 
 
+def test_stdin_only_with_i(images_rt):
+    out = images_rt.ok("run-image", "-i", "--name", images_rt.new_id(), BUSYBOX, "cat",
+                       input="piped in\n")
+    assert out == "piped in\n"
+    out = images_rt.ok("run-image", "--name", images_rt.new_id(), BUSYBOX, "cat",
+                       input="not for it\n")
+    assert out == ""  # /dev/null
+
+
+def test_stop_a_paused_container(images_rt):
+    cid = run_detached(images_rt, BUSYBOX, *POLITE)
+    wait_for_log(images_rt, cid, "started")
+    images_rt.ok("pause", cid)
+    assert images_rt.state(cid)["status"] == "paused"
+    images_rt.ok("stop", "-t", "20", cid)
+    assert images_rt.state(cid)["status"] == "stopped"
+    assert images_rt.ok("logs", cid).endswith("got TERM\n")  # thawed, it could answer
+
+
 def test_stop_kills_after_the_grace_period(images_rt):
     # sleep as pid 1 has no handler: SIGTERM from outside its namespace is dropped.
     cid = run_detached(images_rt, BUSYBOX, "sleep", "600")
@@ -149,6 +168,7 @@ def test_commit_then_run_the_new_image(images_rt, tmp_path):
     images_rt.ok("exec", cid, "sh", "-c", "mkdir -p /srv/app && echo kept > /srv/app/file; "
                  "rm /bin/ls; rm -r /root; mkdir /root; echo new > /root/only")
     assert images_rt.ok("commit", cid, image) == image + "\n"
+    assert images_rt.state(cid)["status"] == "running"  # frozen for the copy only
     images_rt.ok("delete", "--force", cid)
     check = "cat /srv/app/file; ls /bin/ls 2>&1 | grep -c 'No such'; ls /root"
     try:
@@ -191,6 +211,12 @@ def test_export_the_root_and_the_layer(images_rt, tmp_path):
     rc, out, err = images_rt("export", "no-such-container", tmp_path / "x.tar")
     assert_one_line_error(rc, out, err, "container no-such-container does not exist")
     assert not (tmp_path / "x.tar").exists()
+    rc, out, err = images_rt("export", cid, tmp_path / "missing" / "x.tar")
+    assert_one_line_error(rc, out, err, f"FILE {tmp_path}/missing/x.tar: the directory")
+    rc, out, err = images_rt("image", "save", BUSYBOX, tmp_path / "missing" / "x.tar")
+    assert_one_line_error(rc, out, err, f"FILE {tmp_path}/missing/x.tar: the directory")
+    rc, out, err = images_rt("commit", cid, "Bad Name")
+    assert_one_line_error(rc, out, err, "IMAGE 'Bad Name'")
 
 
 def test_bad_flags_name_the_flag_and_leave_nothing(images_rt, tmp_path):
