@@ -23,6 +23,7 @@ A layer's id is the sha256 of the tar it came from. The modules:
     containers  the bundles run-image makes, and their removal on delete
     options     the run-image flags, checked, as config pieces
     spec        the config.json from the image's config and the flags
+    users       a User given by name, from the image's own /etc/passwd and /etc/group
     run_image   run-image itself: bundle, then create/start or run
     commit      a container's upper dir as a new image
 """

@@ -15,12 +15,12 @@ from libcontainer.images.store import ImageStore, remove_tree
 
 
 def make_bundle(state_root, container_id, image_name, config_for):
-    """config_for(image config) -> the container's config. Returns the
+    """config_for(image config, rootfs) -> the container's config, made
+    once the root is mounted (a User name is looked up in it). Returns the
     bundle dir; on any failure nothing of it is left."""
     images = ImageStore(state_root)
     with images.lock():
         image = images.image(image_name)
-        config = config_for(image["config"])
         directory = images.container_dir(container_id)
         try:
             os.mkdir(directory, 0o711)
@@ -28,24 +28,24 @@ def make_bundle(state_root, container_id, image_name, config_for):
             raise errors.PyruncError(f"--name {container_id}: a container with that name "
                                      "already exists") from None
         try:
-            _fill(images, directory, image_name, image, config)
+            _fill(images, directory, image_name, image, config_for)
         except BaseException:
             _tear_down(directory)
             raise
     return directory
 
 
-def _fill(images, directory, image_name, image, config):
+def _fill(images, directory, image_name, image, config_for):
     for sub in ("rootfs", "upper", "work"):
         os.mkdir(os.path.join(directory, sub), 0o755)
     # What commit builds on, even if the name is later given to another image.
     layer_ids = image["layers"]
     _write_json(os.path.join(directory, "image.json"),
                 {"image": image_name, "layers": layer_ids, "config": image["config"]})
-    overlay.mount(os.path.join(directory, "rootfs"),
-                  [images.layer_dir(layer) for layer in layer_ids],
+    rootfs = os.path.join(directory, "rootfs")
+    overlay.mount(rootfs, [images.layer_dir(layer) for layer in layer_ids],
                   os.path.join(directory, "upper"), os.path.join(directory, "work"))
-    _write_json(os.path.join(directory, "config.json"), config)
+    _write_json(os.path.join(directory, "config.json"), config_for(image["config"], rootfs))
 
 
 def _write_json(path, data):

@@ -5,6 +5,7 @@ import uuid
 
 from libcontainer import errors, state as statestore
 from libcontainer.images import containers, options, spec
+from libcontainer.images.users import Users
 from libcontainer.logs import LOG_NAME
 
 NETWORKS = ("none", "bridge")
@@ -27,8 +28,9 @@ def run_image(store, opts, announce=print):
     (announce(id) says which container started)."""
     container_id = _container_id(store, opts.name)
     request = _request(store.root, container_id, opts)
-    bundle = containers.make_bundle(store.root, container_id, opts.image,
-                                    lambda image_config: spec.build(image_config, request))
+    bundle = containers.make_bundle(
+        store.root, container_id, opts.image,
+        lambda image_config, rootfs: spec.build(image_config, request, Users(rootfs)))
     try:
         if opts.detach:
             _run_detached(store, container_id, bundle)

@@ -25,14 +25,15 @@ class Request:
         self.hostname, self.hooks = hostname, hooks
 
 
-def build(image_config, request):
+def build(image_config, request, users=None):
+    """users: a users.Users on the container's root, for a User given by name."""
     spec = default_spec()
     spec["root"] = {"path": "rootfs", "readonly": False}
     spec["hostname"] = request.hostname
     spec["process"].update(
         args=_command(image_config, request), terminal=request.terminal,
         env=_environment(spec["process"]["env"], image_config, request.env),
-        cwd=image_config.get("WorkingDir") or "/", user=_user(image_config.get("User")),
+        cwd=image_config.get("WorkingDir") or "/", user=_user(image_config.get("User"), users),
         noNewPrivileges=False)
     spec["process"]["capabilities"] = {
         kind: list(DEFAULT_CAPABILITIES) for kind in ("bounding", "effective", "permitted")}
@@ -65,12 +66,22 @@ def _environment(defaults, image_config, given):
     return [f"{k}={v}" for k, v in merged.items()]
 
 
-def _user(text):
-    """Numeric UID[:GID]; a name would need the image's /etc/passwd."""
+def _user(text, users):
+    """UID[:GID], each a number or a name (looked up in the image's files)."""
     if not text:
         return {"uid": 0, "gid": 0}
-    uid, _, gid = text.partition(":")
-    if not uid.isdigit() or (gid and not gid.isdigit()):
-        raise errors.PyruncError(f"image config User {text!r}: only numeric UID[:GID] "
-                                 "is supported; edit process.user in config.json")
-    return {"uid": int(uid), "gid": int(gid or 0)}
+    user, _, group = text.partition(":")
+    if user.isdigit():
+        uid, gid = int(user), 0
+    else:
+        uid, gid = _names(users, text).user(user)
+    if group:
+        gid = int(group) if group.isdigit() else _names(users, text).group(group)
+    return {"uid": uid, "gid": gid}
+
+
+def _names(users, text):
+    if users is None:
+        raise errors.PyruncError(f"image config User {text!r}: a name needs the image's "
+                                 "/etc/passwd, and there is no root to read it from")
+    return users

@@ -172,6 +172,28 @@ def test_commit_keeps_the_image_config(images_rt, layers, tmp_path):
         images_rt("image", "rm", "configured:2")
 
 
+def test_a_user_name_from_the_images_passwd(images_rt, layers, tmp_path):
+    users = _tar([("etc/passwd", b"root:x:0:0::/root:/bin/sh\napp:x:1234:2345::/:/bin/sh\n", {}),
+                  ("etc/group", b"root:x:0:\nstaff:x:50:\n", {})])
+    config = {"User": "app:staff", "Cmd": ["id"]}
+    images_rt.ok("image", "load", "--name", "as-app",
+                 write_oci_layout(tmp_path / "layout", [layers[0], users], config=config))
+    try:
+        assert _run(images_rt, "as-app").startswith("uid=1234(app) gid=50(staff)")
+    finally:
+        images_rt.ok("image", "rm", "as-app")
+    bad = write_oci_layout(tmp_path / "bad", [layers[0]], config={"User": "nobody-here",
+                                                                  "Cmd": ["id"]})
+    images_rt.ok("image", "load", "--name", "no-user", bad)
+    try:
+        cid = images_rt.new_id()
+        rc, out, err = images_rt("run-image", "--name", cid, "no-user")
+        assert_one_line_error(rc, out, err, "User 'nobody-here': no such user")
+        assert_image_container_gone(images_rt, cid)
+    finally:
+        images_rt.ok("image", "rm", "no-user")
+
+
 def test_stop_uses_the_images_stop_signal(images_rt, layers, tmp_path):
     images_rt.ok("image", "load", "--name", "stops-on-usr1",
                  write_oci_layout(tmp_path / "layout", layers))

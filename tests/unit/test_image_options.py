@@ -5,6 +5,7 @@ import pytest
 from libcontainer import errors
 from libcontainer.images import options, spec
 from libcontainer.images.layers import LayerError, _clean_name
+from libcontainer.images.users import Users
 from libcontainer.network import leases
 from runtime import cli
 
@@ -79,6 +80,43 @@ def test_config_from_image_and_flags():
         spec.build({}, spec.Request("img"))
     with pytest.raises(errors.PyruncError, match="User 'nobody'"):
         spec.build({"User": "nobody", "Cmd": ["x"]}, spec.Request("img"))
+
+
+def test_user_names_from_the_images_files(tmp_path):
+    etc = tmp_path / "etc"
+    etc.mkdir()
+    (etc / "passwd").write_text("root:x:0:0::/:/bin/sh\napp:x:1234:2345::/:/bin/sh\n")
+    (etc / "group").write_text("root:x:0:\nstaff:x:50:\n")
+    users = Users(str(tmp_path))
+
+    def user(text):
+        return spec.build({"User": text, "Cmd": ["x"]}, spec.Request("i"), users)["process"]["user"]
+
+    assert user("app") == {"uid": 1234, "gid": 2345}
+    assert user("app:staff") == {"uid": 1234, "gid": 50}
+    assert user("7:staff") == {"uid": 7, "gid": 50}
+    assert user("7") == {"uid": 7, "gid": 0}
+    with pytest.raises(errors.PyruncError, match="'bob': no such user"):
+        user("bob")
+    with pytest.raises(errors.PyruncError, match="no group 'wheel'"):
+        user("app:wheel")
+
+
+def test_user_files_are_not_read_through_a_symlink(tmp_path):
+    secret = tmp_path / "host-passwd"
+    secret.write_text("app:x:1:1::/:/bin/sh\n")
+    root = tmp_path / "root"
+    (root / "etc").mkdir(parents=True)
+    (root / "etc" / "passwd").symlink_to(secret)
+    with pytest.raises(errors.PyruncError, match="no such user"):
+        Users(str(root)).user("app")
+    (root / "etc" / "passwd").unlink()
+    (root / "etc").rmdir()
+    (tmp_path / "host-etc").mkdir()
+    (tmp_path / "host-etc" / "passwd").write_text("app:x:1:1::/:/bin/sh\n")
+    (root / "etc").symlink_to(tmp_path / "host-etc")  # a linked /etc is not followed either
+    with pytest.raises(errors.PyruncError, match="no such user"):
+        Users(str(root)).user("app")
 
 
 def test_leases_are_unique_and_ports_taken_once():
