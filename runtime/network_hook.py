@@ -66,3 +66,6 @@ def main(argv=None):
     except OSError as exc:
         print(f"pyrunc-network: {exc.strerror or exc}", file=sys.stderr)
         sys.exit(1)
+    except Exception as exc:  # netlink's errors (pyroute2's NetlinkError) among them
+        print(f"pyrunc-network: {type(exc).__name__}: {exc}", file=sys.stderr)
+        sys.exit(1)

@@ -33,12 +33,19 @@ def ensure_bridge(name, gateway, prefix):
             ipr.link("add", ifname=name, kind="bridge")
             found = ipr.link_lookup(ifname=name)
         index = found[0]
+        if _kind(ipr, index) != "bridge":
+            raise errors.PyruncError(f"network: {name} exists and is not a bridge")
         addresses = {a.get_attr("IFA_ADDRESS") for a in ipr.get_addr(index=index)}
         if gateway not in addresses:
             ipr.addr("add", index=index, address=gateway, prefixlen=prefix)
         ipr.link("set", index=index, state="up")
     with open(IP_FORWARD, "w") as f:
         f.write("1")
+
+
+def _kind(ipr, index):
+    info = ipr.get_links(index)[0].get_attr("IFLA_LINKINFO")
+    return info.get_attr("IFLA_INFO_KIND") if info else None
 
 
 def attach(container_id, pid, bridge, lease):

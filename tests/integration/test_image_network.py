@@ -153,3 +153,29 @@ def test_an_address_is_reused_after_delete(net_rt):
     second = run_detached(net_rt, "--network", "bridge", BUSYBOX, "sleep", "600")
     assert leases(net_rt)[second]["address"] == address
     assert "eth0" in net_rt.ok("exec", second, "ip", "-o", "addr")
+
+
+def test_a_bridge_name_taken_by_another_interface(net_rt):
+    net_rt.in_host("ip", "link", "add", "pyrunc0", "type", "veth", "peer", "name", "pyrunc0-peer")
+    cid = net_rt.new_id()
+    rc, out, err = net_rt("run-image", "-d", "--name", cid, "--network", "bridge",
+                          BUSYBOX, "sleep", "600")
+    assert_one_line_error(rc, out, err, "hooks.createRuntime[0]",
+                          "pyrunc0 exists and is not a bridge")
+    assert_image_container_gone(net_rt, cid)
+    assert leases(net_rt) == {} and host_veths(net_rt) == []
+    assert "10.77.0.1" not in net_rt.in_host("ip", "-o", "addr")  # it was left alone
+
+
+def test_a_hook_failing_half_way_leaves_no_lease_veth_or_rule(net_rt):
+    """nft refuses our nat chain (one of that name, of another type, is
+    there) after the veth pair exists: the hook undoes the veth and the
+    lease, create the rest."""
+    net_rt.in_host("nft", "add table ip pyrunc; "
+                   "add chain ip pyrunc prerouting { type filter hook prerouting priority 0; }")
+    cid = net_rt.new_id()
+    rc, out, err = net_rt("run-image", "-d", "--name", cid, "-p", "8083:80",
+                          BUSYBOX, "sleep", "600")
+    assert_one_line_error(rc, out, err, "hooks.createRuntime[0]", "nft:")
+    assert_image_container_gone(net_rt, cid)
+    assert leases(net_rt) == {} and host_veths(net_rt) == [] and owned_rules(net_rt) == []
