@@ -1,7 +1,8 @@
 """cffi build of _nsexec._native: what the parent needs in C.
 
 The libseccomp wrappers that compile a profile to BPF (seccomp.c) for
-pyrunc-init, the C program that runs a plan (executor.c; built by setup.py).
+pyrunc-init, the C program that runs a plan (executor.c; built by setup.py),
+and bpf(2) for cgroup v2 device programs (bpf.c).
 """
 import os
 
@@ -17,15 +18,22 @@ def _header_declarations(name):
 
 
 ffibuilder = FFI()
-ffibuilder.cdef(_header_declarations("seccomp.h"))
+ffibuilder.cdef(_header_declarations("seccomp.h") + _header_declarations("bpf.h"))
 ffibuilder.set_source(
     "_nsexec._native",
-    '#include "seccomp.h"\n',
-    sources=[os.path.join("_nsexec", "seccomp.c")],
+    '#include "seccomp.h"\n#include "bpf.h"\n',
+    sources=[os.path.join("_nsexec", "seccomp.c"), os.path.join("_nsexec", "bpf.c")],
     include_dirs=[HERE],
     libraries=["dl"],
     extra_compile_args=["-O2", "-Wall"],
 )
+
+def build_launcher(compiler, temp_dir, output_dir):
+    """The `pyrunc` command (launcher.c), linked into output_dir."""
+    objects = compiler.compile([os.path.join(HERE, "launcher.c")], output_dir=temp_dir,
+                               extra_postargs=["-O2", "-Wall"])
+    compiler.link_executable(objects, "pyrunc", output_dir=output_dir, extra_postargs=["-s"])
+
 
 if __name__ == "__main__":
     ffibuilder.compile(verbose=False)

@@ -14,7 +14,8 @@
  *   parent -> us   P plan, G id maps written, M the cgroup dirs exist,
  *                  J in the cgroup, K hook states ("<create state>\0<start state>")
  *   us -> parent   S "<pid>" waiting for id maps, C "<pid>" the final process,
- *                  E "<message>" and exit, R ready, H hooks please, T pty master (fd)
+ *                  E "<message>" and exit, R ready, H hooks please, T pty master (fd),
+ *                  N seccomp notification fd
  * A plan: ops, each u16 code, u16 nargs, u32 label length, the label (the
  * config field it came from and what it does: errors start with it), then
  * each arg as u32 length and bytes. After `start`, errors go to the exec fifo
@@ -266,13 +267,23 @@ static void op_join(const struct op *op)
  * pyrunc can wait for it, and this process exits. No other thread exists. */
 static void op_fork(void)
 {
+	int told[2];
+	char nothing;
+	/* The child writes to the init pipe too: it waits until we have told
+	 * pyrunc its pid, so that nothing of it can come first. */
+	if (pipe2(told, O_CLOEXEC) < 0)
+		fail(errno, NULL);
 	pid_t child = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (child < 0)
 		fail(errno, NULL);
 	if (child > 0) {
 		send_pid('C', child);
-		_exit(0);
+		_exit(0); /* closes told[1]: the child goes on */
 	}
+	close(told[1]);
+	while (read(told[0], &nothing, 1) < 0 && errno == EINTR)
+		;
+	close(told[0]);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
@@ -292,10 +303,16 @@ static void check(int rc)
 static void ready_and_wait(void)
 {
 	char path[32];
-	wait_cgroup(); /* nothing of the container may run outside its cgroup */
+	if (ex.fifofd < 0) {
+		/* exec: we say so first, then the parent moves us into the cgroup
+		 * (which may be frozen: exec --ignore-paused) and waits for the
+		 * init pipe to close at execve. */
+		send_frame('R', "", 0, -1);
+		wait_cgroup(); /* nothing of the container may run outside its cgroup */
+		return;
+	}
+	wait_cgroup();
 	send_frame('R', "", 0, -1);
-	if (ex.fifofd < 0)
-		return; /* exec: the parent waits for the init pipe to close */
 	/* Blocks until `start` opens the other end. */
 	int fd = open(fd_path(ex.fifofd, path), O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -402,11 +419,28 @@ static void run_op(const struct op *op)
 	}
 }
 
+/* Every fd the caller let us inherit, but stdio, the preserved ones (those
+ * below OP_CLOSE_FDS's first) and the init pipe, goes now, before we join
+ * or make any namespace: once we are seen in the container's pid namespace,
+ * a process there with CAP_SYS_PTRACE could read them in /proc/PID/fd. */
+static void close_inherited_fds(void)
+{
+	unsigned int first = 3;
+	for (int i = 0; i < nops; i++)
+		if (ops[i].code == OP_CLOSE_FDS)
+			first = (unsigned int)arg_int(&ops[i], 0);
+	unsigned int pipe = (unsigned int)ex.initpipe;
+	if (pipe > first)
+		syscall(SYS_close_range, first, pipe - 1, 0);
+	syscall(SYS_close_range, pipe >= first ? pipe + 1 : first, ~0U, 0);
+}
+
 static void execute_plan(void)
 {
 	uint32_t len;
 	char *raw = expect_frame('P', &len);
 	parse_plan(raw, len);
+	close_inherited_fds();
 	open_host_paths();
 	/* Set-up files get exactly the modes the plan names; the process's own
 	 * umask (the caller's unless process.user.umask) is restored at execve. */

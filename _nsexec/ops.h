@@ -60,7 +60,8 @@ enum plan_op {
 	OP_CHDIR = 45,         /* s cwd, i 1 = may fail (tried again after the user change) */
 	OP_FIND_EXEC = 46,     /* s args[0] */
 	OP_CHECK_FIFO = 47,    /* the fifo is writable by the process's user */
-	OP_READY = 48,         /* tell the parent; then wait for start on the fifo */
+	OP_READY = 48,         /* create: in the cgroup, tell the parent, wait for start
+				  on the fifo; exec: tell the parent, wait to be in the cgroup */
 	OP_EXEC = 49,          /* l args */
 	/* attributes of the process (attributes.c) */
 	OP_TIME_OFFSETS = 60,  /* s text for /proc/self/timens_offsets (before the fork) */

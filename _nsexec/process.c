@@ -95,6 +95,12 @@ void op_console(const struct op *op)
 			       .ws_col = (unsigned short)arg_int(op, 2)};
 	if ((size.ws_row || size.ws_col) && ioctl(slave, TIOCSWINSZ, &size) < 0)
 		fail(errno, "process.consoleSize");
+	/* "\n" passes as it is, as with runc: no "\r" in logs and pipes. */
+	struct termios modes;
+	if (tcgetattr(slave, &modes) == 0) {
+		modes.c_oflag &= ~(tcflag_t)ONLCR;
+		tcsetattr(slave, TCSANOW, &modes);
+	}
 	send_frame('T', "", 0, master);
 	close(master);
 	if (arg_int(op, 3))
@@ -259,8 +265,15 @@ void op_seccomp(const struct op *op)
 		.len = (unsigned short)(op->args[0].len / sizeof(struct sock_filter)),
 		.filter = (struct sock_filter *)op->args[0].data,
 	};
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, (unsigned int)arg_int(op, 1), &prog) < 0)
+	unsigned int flags = (unsigned int)arg_int(op, 1);
+	int rc = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+	if (rc < 0)
 		fail(errno, "loading the filter");
+	if (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) {
+		/* The notification fd: pyrunc hands it to linux.seccomp.listenerPath. */
+		send_frame('N', "", 0, rc);
+		close(rc);
+	}
 }
 
 void op_capset(const struct op *op)

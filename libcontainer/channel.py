@@ -9,6 +9,7 @@ payload. From the init (see KINDS):
   R  ready: set up, waiting for start (exec: about to execve)
   H  the init wants the hook states: the parent runs its hooks first
   T  a pty master, passed with the frame (SCM_RIGHTS)
+  N  a seccomp notification fd, passed with the frame
 To the init: P the plan, G id maps written, J in the cgroup, K hook states.
 """
 import _socket
@@ -19,7 +20,7 @@ _HEADER = 5
 _MAX_FDS = 8
 _FD_SIZE = 4
 KINDS = {b"S": "stage1", b"C": "child", b"E": "error", b"R": "ready", b"H": "hooks",
-         b"T": "console"}
+         b"T": "console", b"N": "seccomp"}
 
 
 def socketpair():

@@ -1,10 +1,10 @@
 """create: a container whose init is set up and waits for `start` (runtime.md)."""
 import os
 import _signal as signal  # the C module: signal.py would import enum (~5 ms)
-import sys
 import time
 
-from libcontainer import cgroups, errors, launcher, namespaces, plan, state as statestore
+from libcontainer import cgroups, diagnostics, errors, launcher, plan, state as statestore
+from libcontainer import state_fast
 from libcontainer.cgroups import warmup
 from libcontainer.config import loader, unsupported
 from libcontainer.container import Container
@@ -27,7 +27,7 @@ def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
     _check_namespaces(spec)
     ignored = unsupported.not_applied(spec)
     if ignored:
-        print(f"pyrunc: warning: not applied yet: {', '.join(ignored)}", file=sys.stderr)
+        diagnostics.warning(f"not applied yet: {', '.join(ignored)}")  # to --log, not stdio
     store.make_dir(container_id)
     creation = _Creation(store, container_id, bundle, spec, systemd_cgroup,
                          None if no_new_keyring else f"_ses.{container_id}")
@@ -92,9 +92,10 @@ class _Creation:
         self.cgroup.add_pid(self.launched.pid)
         launcher.tell(channel, b"J")
         launcher.serve(channel, console_socket, on_console,
-                       handlers={"hooks": self._runtime_hooks})
+                       handlers={"hooks": self._runtime_hooks, "seccomp": self._seccomp_agent})
         record = self._record(self.launched.pid)
         self.store.save(self.id, record)
+        state_fast.write(Container(self.store, record))
         if pid_file:
             write_pid_file(pid_file, self.launched.pid)
         channel.close()
@@ -120,6 +121,11 @@ class _Creation:
         starting = hooks.state_json(self.spec, self.id, "created", pid, self.bundle)
         launcher.tell(self.launched.channel, b"K",
                       creating.encode() + b"\0" + starting.encode() + b"\0")
+
+    def _seccomp_agent(self, _message):
+        from libcontainer import seccomp_agent
+        seccomp_agent.send(self.spec, self.id, self.launched.pid, self.bundle,
+                           self.launched.channel.take_fd(), "creating")
 
     def _write_id_maps(self, pid):
         launcher.write_id_maps(pid, self.linux.get("uidMappings", []),

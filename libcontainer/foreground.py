@@ -138,10 +138,17 @@ def _drain(fd):
 
 
 def _raw_stdin():
+    """Keys go to the container as typed (raw input; what was typed before
+    the container's shell is ready stays queued: TCSANOW, not TCSAFLUSH).
+    Our terminal still turns a newline into a line break: the container's
+    pty passes "\n" as it is (pyrunc-init clears its ONLCR, as runc does)."""
     if not os.isatty(0):
         return None
     saved = termios.tcgetattr(0)
-    tty.setraw(0)
+    tty.setraw(0, termios.TCSANOW)
+    attrs = termios.tcgetattr(0)
+    attrs[1] |= termios.OPOST | termios.ONLCR
+    termios.tcsetattr(0, termios.TCSANOW, attrs)
     return saved
 
 

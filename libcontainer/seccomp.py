@@ -13,6 +13,7 @@ ACTIONS = {
     "SCMP_ACT_KILL_PROCESS": 0x80000000, "SCMP_ACT_TRAP": 0x00030000,
     "SCMP_ACT_ERRNO": 0x00050000, "SCMP_ACT_TRACE": 0x7FF00000,
     "SCMP_ACT_LOG": 0x7FFC0000, "SCMP_ACT_ALLOW": 0x7FFF0000,
+    "SCMP_ACT_NOTIFY": 0x7FC00000,
 }
 _TAKES_RET = ("SCMP_ACT_ERRNO", "SCMP_ACT_TRACE")
 OPERATORS = {"SCMP_CMP_NE": 1, "SCMP_CMP_LT": 2, "SCMP_CMP_LE": 3, "SCMP_CMP_EQ": 4,
@@ -20,12 +21,11 @@ OPERATORS = {"SCMP_CMP_NE": 1, "SCMP_CMP_LT": 2, "SCMP_CMP_LE": 3, "SCMP_CMP_EQ"
 # seccomp(2) SECCOMP_SET_MODE_FILTER flags
 FLAGS = {"SECCOMP_FILTER_FLAG_TSYNC": 1, "SECCOMP_FILTER_FLAG_LOG": 2,
          "SECCOMP_FILTER_FLAG_SPEC_ALLOW": 4}
+NEW_LISTENER = 8  # seccomp(2) returns a notification fd: it goes to linux.seccomp.listenerPath
 EPERM = 1
 
 
 def action_code(name, errno_ret, field):
-    if name == "SCMP_ACT_NOTIFY":
-        raise errors.PyruncError(f"{field}: SCMP_ACT_NOTIFY is not supported yet")
     if name not in ACTIONS:
         raise errors.PyruncError(f"{field}: unknown action {name!r}")
     if name in _TAKES_RET:
@@ -44,9 +44,10 @@ class Filter:
             return None
         sys = _provider(sys)
         field = "linux.seccomp"
-        if seccomp.get("listenerPath"):
-            raise errors.PyruncError(f"{field}.listenerPath: seccomp notify is not supported yet")
         _guard(f"{field}", sys.seccomp_open)
+        if seccomp.get("defaultAction") == "SCMP_ACT_NOTIFY":
+            raise errors.PyruncError(f"{field}.defaultAction: SCMP_ACT_NOTIFY would stop every "
+                                     "syscall, the listener's own included")
         default = action_code(seccomp.get("defaultAction"), seccomp.get("defaultErrnoRet"),
                               f"{field}.defaultAction")
         arches = [a[len("SCMP_ARCH_"):].lower() for a in seccomp.get("architectures", [])]
@@ -57,6 +58,11 @@ class Filter:
             flags |= FLAGS[flag]
         rules = [rule for index, entry in enumerate(seccomp.get("syscalls", []))
                  for rule in _rules(entry, f"{field}.syscalls[{index}]", default, sys)]
+        notifies = any(action == ACTIONS["SCMP_ACT_NOTIFY"] for _, action, _, _ in rules)
+        if notifies and not seccomp.get("listenerPath"):
+            raise errors.PyruncError(f"{field}.listenerPath: required by SCMP_ACT_NOTIFY rules")
+        if notifies:
+            flags |= NEW_LISTENER
         return cls(default, arches, flags, rules)
 
     def bpf(self, sys=None):

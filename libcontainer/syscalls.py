@@ -1,4 +1,5 @@
-"""The parent's C boundary: libseccomp, to compile a profile to BPF.
+"""The parent's C boundary: libseccomp, to compile a profile to BPF, and
+bpf(2), for cgroup v2 device programs.
 
 Everything here raises OSError(errno, strerror, "<call>") on failure. The
 wrappers come from the compiled _nsexec module (seccomp.c); unit tests that
@@ -57,3 +58,20 @@ def seccomp_export(ctx):
 
 def seccomp_release(ctx):
     lib.nsexec_seccomp_release(ctx)
+
+
+def replace_device_program(cgroup_fd, program):
+    """Load program (struct bpf_insn[] bytes) as a cgroup device program and
+    make it the only one attached to the cgroup open as cgroup_fd."""
+    log = ffi.new("char[]", 65536)
+    prog_fd = lib.nsexec_bpf_load_device_program(program, len(program) // 8, log, len(log))
+    if prog_fd < 0:
+        err = ffi.errno
+        said = ffi.string(log).decode(errors="replace").strip().splitlines()
+        raise OSError(err, os.strerror(err) + (f" ({said[-1]})" if said else ""), "bpf load")
+    try:
+        if lib.nsexec_bpf_replace_device_program(cgroup_fd, prog_fd) < 0:
+            err = ffi.errno
+            raise OSError(err, os.strerror(err), "bpf attach")
+    finally:
+        os.close(prog_fd)

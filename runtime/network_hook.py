@@ -1,7 +1,8 @@
-"""`pyrunc-network`: the OCI hook that puts a container on a bridge.
+"""The OCI hook that puts a container on a bridge (`pyrunc-network` in its
+messages), run as `python3 -I -m runtime.network_hook`:
 
-    pyrunc-network --root DIR up [--bridge NAME] [--subnet CIDR] [--port HOST:CTR[/udp]]...
-    pyrunc-network --root DIR down
+    ... --root DIR up [--bridge NAME] [--subnet CIDR] [--port HOST:CTR[/udp]]...
+    ... --root DIR down
 
 It reads the container's state (id, pid) from stdin, as every OCI hook does.
 `up` belongs in createRuntime (the network namespace exists, nothing runs
@@ -13,8 +14,8 @@ import sys
 from libcontainer import errors
 from libcontainer.network import DEFAULT_BRIDGE, DEFAULT_SUBNET
 
-USAGE = ("usage: pyrunc-network --root DIR up [--bridge NAME] [--subnet CIDR] "
-         "[--port HOST:CTR[/udp]]... | --root DIR down")
+USAGE = ("usage: python3 -m runtime.network_hook --root DIR up [--bridge NAME] "
+         "[--subnet CIDR] [--port HOST:CTR[/udp]]... | --root DIR down")
 
 
 def parse(argv):
@@ -69,3 +70,7 @@ def main(argv=None):
     except Exception as exc:  # netlink's errors (pyroute2's NetlinkError) among them
         print(f"pyrunc-network: {type(exc).__name__}: {exc}", file=sys.stderr)
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -36,6 +36,19 @@ class CgroupFs:
     def rmdir(self, path: str) -> None:
         os.rmdir(path)
 
+    def attach_device_program(self, directory: str, program: bytes) -> None:
+        """Make `program` (cgroup v2 device rules as eBPF) the only device
+        program of the cgroup at directory."""
+        from libcontainer import syscalls
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            syscalls.replace_device_program(fd, program)
+        finally:
+            os.close(fd)
+
+    def listdir(self, path: str) -> list:
+        return os.listdir(path)
+
     def subdirs(self, path: str) -> list:
         """Names of the child cgroups (directories) of path."""
         with os.scandir(path) as entries:

@@ -13,12 +13,18 @@ FIELD_PREFIX = "linux.resources"
 
 
 class Write:
-    """One value for one control file, and the OCI field it came from."""
+    """One value for one control file, and the OCI field it came from.
 
-    __slots__ = ("field", "file", "value")
+    fallback: the Write to do instead when this file does not exist (the
+    kernel offers one of two files, e.g. blkio.bfq.weight or blkio.weight);
+    optional: when no file exists, warn and go on instead of failing, as runc
+    does for the same field."""
 
-    def __init__(self, field: str, file: str, value: str):
+    __slots__ = ("field", "file", "value", "fallback", "optional")
+
+    def __init__(self, field: str, file: str, value: str, fallback=None, optional=False):
         self.field, self.file, self.value = field, file, value
+        self.fallback, self.optional = fallback, optional
 
     def __repr__(self):
         return f"Write({self.field!r}, {self.file!r}, {self.value!r})"
@@ -141,6 +147,38 @@ def _device_number(field, number) -> str:
     return "*" if number is None or number == -1 else str(require_int(field, number))
 
 
+def blkio_weight(resources, bfq_file, plain_file, convert) -> list:
+    """blockIO.weight (10..1000): the BFQ scheduler's file takes it as it is;
+    without BFQ, the plain file (v2's io.weight is 1..10000: converted).
+    Neither file (no weight-aware scheduler): runc goes on, so does pyrunc,
+    with a warning in the log."""
+    field = field_name("blockIO", "weight")
+    weight = lookup(resources, "blockIO", "weight")
+    if is_unset(weight):
+        return []
+    weight = require_int(field, weight)
+    if not 10 <= weight <= 1000:
+        raise PyruncError(f"{field}: {weight} is out of range 10..1000")
+    plain = Write(field, plain_file, str(convert(weight)), optional=True)
+    return [Write(field, bfq_file, str(weight), fallback=plain, optional=True)]
+
+
+def v1_blkio_weight(resources) -> list:
+    return blkio_weight(resources, "blkio.bfq.weight", "blkio.weight", lambda w: w)
+
+
+def v2_io_weight(resources) -> list:
+    return blkio_weight(resources, "io.bfq.weight", "io.weight",
+                        lambda w: 1 + (w - 10) * 9999 // 990)
+
+
+def v2_no_realtime(resources) -> list:
+    for key in ("realtimePeriod", "realtimeRuntime"):
+        if not is_unset(lookup(resources, "cpu", key)):
+            raise PyruncError(f"{field_name('cpu', key)}: cgroup v2 has no realtime CPU limits")
+    return []
+
+
 def reject_unified_v1(resources) -> list:
     if resources.get("unified"):
         raise PyruncError(f"{FIELD_PREFIX}.unified: needs cgroup v2, this host runs cgroup v1")
@@ -159,9 +197,13 @@ V1_RULES = (
     # period before quota: a quota is checked against the period in force.
     scalar("cpu", "period", "cpu", "cpu.cfs_period_us", as_int),
     scalar("cpu", "quota", "cpu", "cpu.cfs_quota_us", as_int),
+    # Likewise the realtime period before its runtime.
+    scalar("cpu", "realtimePeriod", "cpu", "cpu.rt_period_us", as_int),
+    scalar("cpu", "realtimeRuntime", "cpu", "cpu.rt_runtime_us", as_int),
     scalar("cpu", "cpus", "cpuset", "cpuset.cpus", as_text),
     scalar("cpu", "mems", "cpuset", "cpuset.mems", as_text),
     scalar("pids", "limit", "pids", "pids.max", pids_max, zero_is_unset=False),
+    Rule("blkio", v1_blkio_weight),
     Rule("devices", v1_devices),
     Rule("", reject_unified_v1),
 )
@@ -232,6 +274,8 @@ V2_RULES = (
     # memory.swappiness has no v2 file; like runc, it is ignored there.
     Rule("cpu", v2_cpu_weight),
     Rule("cpu", v2_cpu_max),
+    Rule("cpu", v2_no_realtime),
+    Rule("io", v2_io_weight),
     scalar("cpu", "cpus", "cpuset", "cpuset.cpus", as_text),
     scalar("cpu", "mems", "cpuset", "cpuset.mems", as_text),
     scalar("pids", "limit", "pids", "pids.max", pids_max, zero_is_unset=False),

@@ -62,6 +62,19 @@ class V2Manager(m.Manager):
     def apply(self, resources: dict) -> None:
         targets = [(w, self.file(w.file)) for _, w in render(V2_RULES, resources)]
         m.write_all(self.fs, targets)
+        self._apply_devices((resources or {}).get("devices"))
+
+    def _apply_devices(self, rules) -> None:
+        """v2 has no devices files: the rules become an eBPF program."""
+        if not rules:
+            return
+        from .devices_bpf import program
+        from .resources import DEFAULT_DEVICE_RULES
+        code = program(list(rules) + DEFAULT_DEVICE_RULES)
+        try:
+            self.fs.attach_device_program(self.dir, code)
+        except OSError as e:
+            raise PyruncError(f"linux.resources.devices: {e.strerror}") from None
 
     def destroy(self) -> None:
         m.remove_tree(self.fs, self.dir)
@@ -127,6 +140,16 @@ class V2Manager(m.Manager):
             return self.fs.read(self.file("cgroup.freeze")).strip()
         except FileNotFoundError:
             return "0"
+
+    # --- usage ---------------------------------------------------------------
+
+    def stats(self) -> dict:
+        from .stats_v2 import v2_stats
+        return v2_stats(self.fs, self.dir)
+
+    def oom_kills(self) -> int:
+        from .stats_v2 import v2_oom_kills
+        return v2_oom_kills(self.fs, self.dir)
 
     # --- description ---------------------------------------------------------
 

@@ -12,11 +12,8 @@ _FIELDS = (
 )
 _RESOURCES = ("blockIO", "hugepageLimits", "network", "rdma")
 _CPU = ("realtimeRuntime", "realtimePeriod", "burst", "idle")
-# Applied on cgroup v1 only (v2 has no such files, or wants eBPF for devices).
+# Applied on cgroup v1 only (v2 has no such files).
 _V1_ONLY_MEMORY = ("kernelTCP", "disableOOMKiller")
-# The device rule every runc-style config carries: deny all. It needs no
-# enforcement beyond what the runtime's own /dev gives.
-_DENY_ALL = [{"allow": False, "access": "rwm"}]
 
 
 def not_applied(spec):
@@ -32,8 +29,6 @@ def not_applied(spec):
         found.append(f"{prefix}.memory.kernel")  # deprecated; newer kernels ignore it
     if _pure_cgroup_v2():
         found += [f"{prefix}.memory.{name}" for name in _V1_ONLY_MEMORY if memory.get(name)]
-        if resources.get("devices") and resources["devices"] != _DENY_ALL:
-            found.append(f"{prefix}.devices")
     return found
 
 

@@ -2,25 +2,24 @@
 
 Two layers, both reporting `Problem`s that name the exact JSON path at fault:
 
-* schema_problems(): the shapes and types, checked by jsonschema against our own
-  schemas/config-schema.json, with jsonschema's wording turned into short text
+* schema_problems(): the shapes and types of our own schemas/config-schema.json,
+  checked by compiled_schema.py, plain Python generated from the schema by
+  schema_codegen.py (create's path: no jsonschema, no re). reference_schema_problems()
+  checks the same with jsonschema (reference_schema.py: `pyrunc validate`, and
+  the tests' oracle); both word each problem from _MESSAGES below
   ("process.args: must be an array", "ociVersion: is required").
 * semantic_problems(): rules that cross fields or touch the bundle and that a
   schema cannot say: duplicate namespaces, id mappings versus the user
   namespace, sysctls versus namespaces, absolute paths, the rootfs directory,
   known capability and rlimit names.
 
-jsonschema is imported lazily, inside the first schema check, because importing
-it costs about 95 ms and most CLI commands (state, kill, list, ...) never
-validate a config; the compiled validator is then kept in a module global.
-Nothing heavy is imported at module level for the same reason.
+Nothing heavy is imported at module level: every `create` imports this module.
 """
 
-from __future__ import annotations
-
 import os
-# Plain classes and no typing/dataclasses/collections imports: they cost
-# ~15 ms and every `create` imports this module for the semantic checks.
+# Plain classes and no typing/dataclasses/collections imports (~15 ms), nor
+# `from __future__ import annotations` (its module, 0.1 ms): every `create`
+# imports this module. Annotations stay within what Python 3.9 evaluates.
 
 
 class Problem:
@@ -83,8 +82,6 @@ def _sorted(found) -> list:
 # ---------------------------------------------------------------------------
 # schema layer
 
-_VALIDATOR = None  # compiled jsonschema validator, built on first use
-
 _TYPE_WORDS = {
     "array": "an array", "object": "an object", "string": "a string",
     "integer": "an integer", "number": "a number", "boolean": "a boolean",
@@ -103,20 +100,7 @@ def schema_file(name: str) -> str:
     raise FileNotFoundError(f"schema {name} not found next to {here}")
 
 
-def _validator():
-    global _VALIDATOR
-    if _VALIDATOR is None:
-        import json
-
-        import jsonschema  # lazy on purpose: see the module docstring
-
-        with open(schema_file("config-schema.json"), encoding="utf-8") as f:
-            schema = json.load(f)
-        _VALIDATOR = jsonschema.Draft202012Validator(schema)
-    return _VALIDATOR
-
-
-def _type_message(expected) -> str:
+def type_message(expected) -> str:
     kinds = expected if isinstance(expected, list) else [expected]
     return "must be " + " or ".join(_TYPE_WORDS.get(k, k) for k in kinds)
 
@@ -125,9 +109,10 @@ def _count_message(expected, empty_text: str, unit: str) -> str:
     return empty_text if expected == 1 else f"must have at least {expected} {unit}"
 
 
-# Keyword -> wording; anything not listed keeps jsonschema's own message.
+# Keyword -> wording, shared by both schema checkers (the compiled one gets
+# its messages from here at generation time).
 _MESSAGES = {
-    "type": _type_message,
+    "type": type_message,
     "enum": lambda v: "must be one of: " + ", ".join(str(x) for x in v),
     "const": lambda v: f"must be {_as_json(v)}",
     "pattern": lambda v: f"must match {v}",
@@ -142,51 +127,38 @@ _MESSAGES = {
 }
 
 
-def _missing_property(error) -> str:
-    """The child a `required` error is about (jsonschema gives one error per missing key)."""
-    names = [n for n in error.validator_value if isinstance(n, str)]
-    for name in names:
-        if error.message.startswith(repr(name)):
-            return name
-    absent = [n for n in names if isinstance(error.instance, dict) and n not in error.instance]
-    return absent[0] if absent else names[0]
+def wording(keyword: str, value):
+    """How a failed `keyword: value` is said; None for keywords without a wording."""
+    word = _MESSAGES.get(keyword)
+    return word(value) if word else None
 
 
-def _branch_problem(error) -> Problem:
-    """anyOf/oneOf failed: speak about the closest branch, not "is not valid under any"."""
-    from jsonschema.exceptions import best_match
-
-    # A branch rejecting the value's very type is the least specific complaint.
-    def is_wrong_type(e):
-        return e.validator == "type" and not e.relative_path
-
-    wrong_type = [e for e in error.context if is_wrong_type(e)]
-    closer = [e for e in error.context if not is_wrong_type(e)]
-    if closer:
-        return _problem_from_error(best_match(closer))
-    kinds = []
-    for e in wrong_type:
-        expected = e.validator_value
-        kinds += [k for k in (expected if isinstance(expected, list) else [expected]) if k not in kinds]
-    return Problem(_format_path(error.absolute_path), _type_message(kinds))
+def _where_to_path(where) -> str:
+    """The compiled checker's (parent, key) chain -> a dotted path."""
+    steps = []
+    while where is not None:
+        where, key = where
+        if key is not None:  # a YAML null key: jsonschema's paths leave it out too
+            steps.append(key)
+    return _format_path(reversed(steps))
 
 
-def _problem_from_error(error) -> Problem:
-    if error.context:
-        return _branch_problem(error)
-    path = _format_path(error.absolute_path)
-    if error.validator == "required":
-        return Problem(_join(path, _missing_property(error)), "is required")
-    custom = error.schema.get("x-message") if isinstance(error.schema, dict) else None
-    if custom and error.validator == "pattern":
-        return Problem(path, custom.format(value=error.instance))
-    wording = _MESSAGES.get(error.validator)
-    return Problem(path, wording(error.validator_value) if wording else error.message)
+def schema_problems(spec, checker=None) -> list:
+    """Check `spec` against schemas/config-schema.json with the compiled checker
+    (compiled_schema.problems, or `checker` generated from another schema):
+    no jsonschema import, for the path of every create."""
+    if checker is None:
+        from libcontainer.config.compiled_schema import problems as checker
+    found = checker(spec)
+    return _sorted(Problem(_where_to_path(w), m) for w, m in found) if found else []
 
 
-def schema_problems(spec) -> list:
-    """Check `spec` against schemas/config-schema.json; friendly, path-named problems."""
-    return _sorted(_problem_from_error(e) for e in _validator().iter_errors(spec))
+def reference_schema_problems(spec, validator=None) -> list:
+    """The same check by jsonschema itself: `pyrunc validate`, and the tests'
+    oracle (`validator`: a jsonschema validator of another schema)."""
+    from libcontainer.config import reference_schema
+
+    return _sorted(reference_schema.problems(spec, validator))
 
 
 # ---------------------------------------------------------------------------
@@ -314,7 +286,7 @@ def _check_capabilities(spec: dict):
                               f"unknown capability '{name}'")
 
 
-def _sysctl_namespace(key: str) -> str | None:
+def _sysctl_namespace(key: str):
     """The namespace that scopes a sysctl, or None when it is global to the host."""
     name = key.replace("/", ".")
     if name.startswith("net."):
@@ -350,7 +322,7 @@ def _check_absolute_paths(spec: dict):
             yield from _not_absolute(hook.get("path"), f"hooks.{kind}[{index}].path")
 
 
-def _check_root(spec: dict, bundle: str | None):
+def _check_root(spec: dict, bundle):
     if "root" not in spec:
         yield Problem("root", "is required")  # optional only on Windows
         return
@@ -371,7 +343,7 @@ _SEMANTIC_CHECKS = (
 )
 
 
-def semantic_problems(spec, bundle: str | None = None) -> list:
+def semantic_problems(spec, bundle=None) -> list:
     """Cross-field and bundle checks; safe on malformed specs (wrong types are skipped)."""
     if not isinstance(spec, dict):
         return []
@@ -380,7 +352,8 @@ def semantic_problems(spec, bundle: str | None = None) -> list:
     return _sorted(found)
 
 
-def problems(spec, bundle: str | None = None) -> list:
-    """All problems: the schema first; the semantic rules only once the shapes are right."""
-    found = schema_problems(spec)
+def problems(spec, bundle=None) -> list:
+    """All problems: the schema first (by jsonschema, the reference); the semantic
+    rules only once the shapes are right."""
+    found = reference_schema_problems(spec)
     return found if found else semantic_problems(spec, bundle)

@@ -1,5 +1,5 @@
 """A bridge network for containers, set up by an OCI hook pyrunc ships
-(`pyrunc-network`, see hook.py): createRuntime attaches the container's
+(`python3 -I -m runtime.network_hook`, see hook.py): createRuntime attaches the container's
 network namespace to a bridge with a veth pair, an address, a default route
 and port mappings; poststop undoes it.
 

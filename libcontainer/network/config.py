@@ -1,27 +1,23 @@
 """The hooks `run-image --network bridge` writes into config.json, and the
 checks it makes first so that a bad -p fails before anything exists."""
 import os
-import shutil
 import sys
 
 from libcontainer import errors
 from libcontainer.network import DEFAULT_BRIDGE, DEFAULT_SUBNET, firewall, leases
 
-HOOK_NAME = "pyrunc-network"
+# The hook is this interpreter running runtime/network_hook.py: isolated (-I),
+# so neither the caller's PYTHONPATH nor the hook's cwd can change what runs.
+HOOK_MODULE = "runtime.network_hook"
 
 
-def find_hook():
-    """pyrunc-network beside the running pyrunc, beside the interpreter, or on PATH."""
-    for directory in (os.path.dirname(os.path.abspath(sys.argv[0] or ".")),
-                      os.path.dirname(sys.executable)):
-        candidate = os.path.join(directory, HOOK_NAME)
-        if os.access(candidate, os.X_OK):
-            return candidate
-    found = shutil.which(HOOK_NAME)
-    if not found:
-        raise errors.PyruncError(f"--network bridge: the {HOOK_NAME} hook is not installed "
-                                 "(pip install pyrunc puts it beside pyrunc)")
-    return found
+def hook_command():
+    """(path, args) that run the hook."""
+    if not sys.executable or not os.access(sys.executable, os.X_OK):
+        raise errors.PyruncError("--network bridge: no interpreter path to run the "
+                                 "network hook with")
+    # argv[0] the full path too: Python finds its venv (and so pyrunc) from it.
+    return sys.executable, [sys.executable, "-I", "-m", HOOK_MODULE]
 
 
 def check(state_root, ports):
@@ -40,8 +36,8 @@ def check(state_root, ports):
 
 
 def hooks(state_root, ports, bridge=DEFAULT_BRIDGE, subnet=DEFAULT_SUBNET):
-    path = find_hook()
-    base = [HOOK_NAME, "--root", os.path.abspath(state_root)]
+    path, command = hook_command()
+    base = command + ["--root", os.path.abspath(state_root)]
     up = base + ["up", "--bridge", bridge, "--subnet", subnet]
     for port in ports:
         up += ["--port", f"{port['host']}:{port['container']}/{port['protocol']}"]

@@ -10,6 +10,8 @@ environment to execve, in the order the kernel needs.
   keep caps, groups, gid, uid, capabilities, umask, no_new_privs
   cwd again            as the user; the check that it lies inside the root
   the executable       looked up in the container, as execvp would
+  [seccomp             with no_new_privs and a listener: here, while the init
+                       pipe is open to take the listener's fd to pyrunc]
   [ready, start, startContainer hooks: create only, see create.py]
   personality, the cpu affinity (every cpu unless execCPUAffinity.final)
   seccomp              with no_new_privs: last, so set-up is not filtered
@@ -19,6 +21,7 @@ import sys
 
 from libcontainer import capabilities, errors
 from libcontainer.plan import attributes
+from libcontainer.seccomp import NEW_LISTENER
 from libcontainer.plan.ops import Op
 
 RLIMITS = {name: number for number, name in enumerate((
@@ -62,6 +65,10 @@ def setup_ops(proc, seccomp, preserve_fds, last_cap=None):
         ops.append(Op("OP_NO_NEW_PRIVS", "process.noNewPrivileges"))
     ops += [Op("OP_CHDIR", f"process.cwd: {cwd}", cwd, 0),
             Op("OP_FIND_EXEC", "process.args", proc["args"][0])]
+    if seccomp and proc.get("noNewPrivileges") and _has_listener(seccomp):
+        # Its notification fd goes to pyrunc over the init pipe, which closes
+        # at `start`: installed before the ready point instead of last.
+        ops.append(Op("OP_SECCOMP", "linux.seccomp", *seccomp))
     return ops
 
 
@@ -69,9 +76,13 @@ def exec_ops(proc, seccomp, linux=None):
     """After the ready/start point: personality, cpu affinity, a
     no_new_privs seccomp filter, execve."""
     ops = attributes.personality_ops(linux or {}) + attributes.affinity_op(proc, "final")
-    if seccomp and proc.get("noNewPrivileges"):
+    if seccomp and proc.get("noNewPrivileges") and not _has_listener(seccomp):
         ops.append(Op("OP_SECCOMP", "linux.seccomp", *seccomp))
     return ops + [Op("OP_EXEC", "process.args", proc["args"])]
+
+
+def _has_listener(seccomp):
+    return bool(seccomp[1] & NEW_LISTENER)
 
 
 def _rlimit_ops(rlimits):

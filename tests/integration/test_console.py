@@ -130,3 +130,12 @@ def test_console_socket_nobody_listens(runtime, make_bundle, tmp_path):
                            "--bundle", b.path, b.id)
     assert_one_line_error(rc, out, err, "none.sock")
     assert not os.path.exists(runtime.state_dir(b.id))
+
+
+def test_foreground_terminal_run_keeps_newlines_as_they_are(runtime, make_bundle):
+    """run with process.terminal and no --console-socket relays the pty itself;
+    as runc's, its output lines end in "\\n", not "\\r\\n"."""
+    b = make_bundle(["sh", "-c", "echo one; echo two; [ -t 1 ] && echo tty"],
+                    process={"terminal": True})
+    rc, out, err = runtime("run", "--bundle", b.path, b.id)
+    assert (rc, out) == (0, "one\ntwo\ntty\n"), (rc, out, err)

@@ -305,15 +305,16 @@ def test_recursive_read_only_reaches_submounts(runtime, make_bundle):
     """rro (mount_setattr AT_RECURSIVE): every mount of the bound tree is
     read-only, not only its top; plain ro leaves the submounts as they were.
     /sys/fs/cgroup has submounts here (one per hierarchy); only read."""
-    script = ("awk '$5 ~ \"^/mnt/(r|plain)/\" {split($6, o, \",\"); print $5, o[1]}' "
+    # Mount points the rootfs has: the shared example rootfs is not changed.
+    script = ("awk '$5 ~ \"^/(root|tmp)/\" {split($6, o, \",\"); print $5, o[1]}' "
               "/proc/self/mountinfo | sort")
     b = make_bundle(["sh", "-c", script], extra_mounts=[
-        bind("/sys/fs/cgroup", "/mnt/r", "rro"), bind("/sys/fs/cgroup", "/mnt/plain")])
+        bind("/sys/fs/cgroup", "/root", "rro"), bind("/sys/fs/cgroup", "/tmp")])
     rc, out, err = runtime("run", "--bundle", b.path, b.id)
     assert rc == 0, err
     lines = [line.split() for line in out.splitlines()]
-    recursive = [opt for where, opt in lines if where.startswith("/mnt/r/")]
-    plain = [opt for where, opt in lines if where.startswith("/mnt/plain/")]
+    recursive = [opt for where, opt in lines if where.startswith("/root/")]
+    plain = [opt for where, opt in lines if where.startswith("/tmp/")]
     assert recursive and set(recursive) == {"ro"}, out
     assert "rw" in plain, out  # the host's hierarchies are rw: left as they are
 
@@ -334,12 +335,28 @@ def locked_source(tmp_path):
 def test_user_namespace_bind_keeps_the_sources_locked_flags(runtime, make_bundle,
                                                             default_spec, locked_source):
     namespaces = default_spec["linux"]["namespaces"] + [{"type": "user"}]
-    script = "cat /mnt/file; grep ' /mnt ' /proc/self/mountinfo | cut -d' ' -f6"
+    script = "cat /root/file; grep ' /root ' /proc/self/mountinfo | cut -d' ' -f6"
     rc, out, err = run_sh(runtime, make_bundle, script,
-                          extra_mounts=[bind(locked_source, "/mnt", "ro")],
+                          extra_mounts=[bind(locked_source, "/root", "ro")],
                           linux={"namespaces": namespaces, "uidMappings": USERNS_MAPPING,
                                  "gidMappings": USERNS_MAPPING})
     assert rc == 0, err
     content, options = out.splitlines()
     assert content == "locked"
     assert set(options.split(",")) >= {"ro", "nosuid", "nodev", "noexec"}
+
+
+def test_overlay_mount_entry(runtime, make_bundle, tmp_path):
+    """An `overlay` entry in mounts (the image/container layers of ORIGINS.md)."""
+    lower, upper, work = (tmp_path / name for name in ("lower", "upper", "work"))
+    for d in (lower, upper, work):
+        d.mkdir()
+    (lower / "from-lower").write_text("lower\n")
+    overlay = {"destination": "/root", "type": "overlay", "source": "overlay",
+               "options": [f"lowerdir={lower}", f"upperdir={upper}", f"workdir={work}"]}
+    rc, out, err = run_sh(runtime, make_bundle,
+                          "cat /root/from-lower; echo new > /root/written",
+                          extra_mounts=[overlay])
+    assert (rc, out) == (0, "lower\n"), err
+    assert (upper / "written").read_text() == "new\n"
+    assert not (lower / "written").exists()

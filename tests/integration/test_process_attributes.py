@@ -134,3 +134,11 @@ def test_a_session_keyring_of_its_own_unless_no_new_keyring(runtime, make_bundle
         rc, out, err = runtime("run", *flags, "--bundle", b.path, b.id)
         assert rc == 0, err
         assert (f"_ses.{b.id}" in out) == expect, out
+
+
+def test_user_without_gid_runs_as_group_0(runtime, make_bundle):
+    """runtime-spec lists gid as required; runc (and engines' configs) treat
+    an absent one as 0."""
+    b = make_bundle(["id"], process={"user": {"uid": 1000, "gid": None}})  # None: no key
+    rc, out, err = runtime("run", "--bundle", b.path, b.id)
+    assert (rc, out.split()[:2]) == (0, ["uid=1000", "gid=0(root)"]), err

@@ -283,3 +283,11 @@ def test_encoding_as_the_executor_reads_it():
     assert [int.from_bytes(a, sys.byteorder) for a in a1] == [7, 1024, 2**64 - 1]
     assert int.from_bytes(a2[0], sys.byteorder, signed=True) == -1000
     assert (c3, a3) == (CODES["OP_EXEC"], [b"sh\0-c\0\0"])
+
+
+def test_seccomp_with_a_listener_is_installed_before_ready():
+    """Its notification fd goes to pyrunc over the init pipe, closed at start."""
+    from libcontainer.seccomp import NEW_LISTENER
+    ops = compile_create(spec(), ctx(seccomp=(b"\0" * 8, NEW_LISTENER)))
+    assert index(ops, "OP_FIND_EXEC") < index(ops, "OP_SECCOMP") < index(ops, "OP_READY")
+    assert len(ops_named(ops, "OP_SECCOMP")) == 1

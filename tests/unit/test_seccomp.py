@@ -4,7 +4,7 @@ import errno
 import pytest
 
 from libcontainer import errors
-from libcontainer.seccomp import ACTIONS, FLAGS, OPERATORS, Filter
+from libcontainer.seccomp import ACTIONS, FLAGS, NEW_LISTENER, OPERATORS, Filter
 
 NUMBERS = {"mkdir": 83, "mkdirat": 258, "uname": 63, "personality": 135}
 
@@ -88,11 +88,11 @@ def test_errno_defaults_to_eperm():
 @pytest.mark.parametrize("profile, message", [
     ({"defaultAction": "SCMP_ACT_NOPE"}, "linux.seccomp.defaultAction: unknown action"),
     ({"defaultAction": "SCMP_ACT_ALLOW", "flags": ["NOPE"]}, "linux.seccomp.flags: unknown flag"),
-    ({"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "/run/x.sock"},
-     "linux.seccomp.listenerPath: seccomp notify is not supported yet"),
+    ({"defaultAction": "SCMP_ACT_NOTIFY", "listenerPath": "/run/x.sock"},
+     "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY would stop every syscall"),
     ({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
         {"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}]},
-     "linux.seccomp.syscalls[0].action: SCMP_ACT_NOTIFY is not supported yet"),
+     "linux.seccomp.listenerPath: required by SCMP_ACT_NOTIFY rules"),
     ({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
         {"names": ["mkdir"], "action": "SCMP_ACT_ERRNO",
          "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_LIKE"}]}]},
@@ -127,3 +127,12 @@ def test_real_libseccomp_compiles_a_program():
     program, flags = Filter.from_spec(PROFILE).bpf()
     assert len(program) % 8 == 0 and len(program) > 8
     assert flags == FLAGS["SECCOMP_FILTER_FLAG_LOG"]
+
+
+def test_notify_rules_ask_the_kernel_for_a_listener():
+    profile = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "/run/agent.sock",
+               "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}]}
+    fake = FakeLibseccomp()
+    program, flags = Filter.from_spec(profile, fake).bpf(fake)
+    assert flags & NEW_LISTENER
+    assert ("rule", ACTIONS["SCMP_ACT_NOTIFY"], 83, ()) in fake.calls

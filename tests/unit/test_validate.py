@@ -9,99 +9,14 @@ import pytest
 
 from libcontainer.config import validate
 from libcontainer.config.validate import (
-    Problem, problems, schema_problems, semantic_problems,
+    Problem, problems, reference_schema_problems, schema_problems, semantic_problems,
+)
+from config_samples import (
+    UPSTREAM_SCHEMA_DIR, oracle_samples, rich_config, runc_default_config, upstream_validator,
+    with_change,
 )
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-UPSTREAM_SCHEMA_DIR = "/usr/share/gocode/src/github.com/opencontainers/runtime-spec/schema"
-
-
-def runc_default_config():
-    """The shape `runc spec` writes (checked against runc 1.x output)."""
-    nosuid_noexec_nodev = ["nosuid", "noexec", "nodev"]
-    caps = ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"]
-    return {
-        "ociVersion": "1.0.2-dev",
-        "process": {
-            "terminal": True,
-            "user": {"uid": 0, "gid": 0},
-            "args": ["sh"],
-            "env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                    "TERM=xterm"],
-            "cwd": "/",
-            "capabilities": {k: list(caps) for k in ("bounding", "effective", "permitted", "ambient")},
-            "rlimits": [{"type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024}],
-            "noNewPrivileges": True,
-        },
-        "root": {"path": "rootfs", "readonly": True},
-        "hostname": "runc",
-        "mounts": [
-            {"destination": "/proc", "type": "proc", "source": "proc"},
-            {"destination": "/dev", "type": "tmpfs", "source": "tmpfs",
-             "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]},
-            {"destination": "/dev/pts", "type": "devpts", "source": "devpts",
-             "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]},
-            {"destination": "/dev/shm", "type": "tmpfs", "source": "shm",
-             "options": nosuid_noexec_nodev + ["mode=1777", "size=65536k"]},
-            {"destination": "/dev/mqueue", "type": "mqueue", "source": "mqueue",
-             "options": list(nosuid_noexec_nodev)},
-            {"destination": "/sys", "type": "sysfs", "source": "sysfs",
-             "options": nosuid_noexec_nodev + ["ro"]},
-            {"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
-             "options": nosuid_noexec_nodev + ["relatime", "ro"]},
-        ],
-        "linux": {
-            "resources": {"devices": [{"allow": False, "access": "rwm"}]},
-            "namespaces": [{"type": t} for t in ("pid", "network", "ipc", "uts", "mount")],
-            "maskedPaths": ["/proc/acpi", "/proc/kcore", "/proc/keys", "/sys/firmware"],
-            "readonlyPaths": ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys"],
-        },
-    }
-
-
-def rich_config():
-    """A valid config that exercises most optional sections, plus extension keys."""
-    spec = runc_default_config()
-    spec["org.example.extension"] = {"anything": [1, 2]}
-    spec["annotations"] = {"com.example.key": "value"}
-    spec["process"]["consoleSize"] = {"height": 24, "width": 80}
-    spec["process"]["user"].update(umask=0o22, additionalGids=[5, 10])
-    spec["process"]["oomScoreAdj"] = -500
-    spec["hooks"] = {
-        "prestart": [{"path": "/usr/bin/true", "args": ["true"], "timeout": 5}],
-        "poststop": [{"path": "/bin/echo", "env": ["A=b"]}],
-    }
-    linux = spec["linux"]
-    linux["namespaces"].append({"type": "user"})
-    linux["uidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-    linux["gidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-    linux["devices"] = [{"type": "c", "path": "/dev/fuse", "major": 10, "minor": 229,
-                         "fileMode": 0o666, "uid": 0, "gid": 0}]
-    linux["sysctl"] = {"net.ipv4.ip_forward": "1", "kernel.shmmax": "65536"}
-    linux["cgroupsPath"] = "/pyrunc/test"
-    linux["rootfsPropagation"] = "private"
-    linux["resources"].update(
-        memory={"limit": -1, "reservation": 1 << 20, "swap": -1, "swappiness": 10},
-        cpu={"shares": 1024, "quota": 50000, "period": 100000, "cpus": "0-1"},
-        pids={"limit": 100},
-        hugepageLimits=[{"pageSize": "2MB", "limit": 0}],
-        unified={"memory.high": "max"},
-    )
-    linux["seccomp"] = {
-        "defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1,
-        "architectures": ["SCMP_ARCH_X86_64"],
-        "syscalls": [{"names": ["read", "write"], "action": "SCMP_ACT_ALLOW"},
-                     {"names": ["personality"], "action": "SCMP_ACT_ALLOW",
-                      "args": [{"index": 0, "value": 8, "op": "SCMP_CMP_EQ"}]}],
-    }
-    return spec
-
-
-def with_change(change):
-    """runc_default_config() modified by `change(spec)`."""
-    spec = runc_default_config()
-    change(spec)
-    return spec
 
 
 def as_text(found):
@@ -155,7 +70,7 @@ def test_joined_user_namespace_needs_no_mappings():
      "process.capabilities.bounding[3]: unknown capability 'FOO'"),
     (lambda s: s["process"].__setitem__("args", []), "process.args: must not be empty"),
     (lambda s: s["process"]["user"].__setitem__("uid", -1), "process.user.uid: must be >= 0"),
-    (lambda s: s["process"]["user"].pop("gid"), "process.user.gid: is required"),
+    (lambda s: s["process"]["user"].pop("uid"), "process.user.uid: is required"),
     (lambda s: s["process"].__setitem__("terminal", "yes"), "process.terminal: must be a boolean"),
     (lambda s: s.__setitem__("linux", []), "linux: must be an object"),
     (lambda s: s["process"]["rlimits"][0].__setitem__("soft", "1024"),
@@ -174,8 +89,11 @@ def test_joined_user_namespace_needs_no_mappings():
      "linux.seccomp.defaultAction: is required"),
 ])
 def test_schema_problem_names_path_and_reason(change, expected):
-    found = as_text(problems(with_change(change)))
+    spec = with_change(change)
+    found = as_text(problems(spec))
     assert expected in found, found
+    # create's compiled checker says exactly what jsonschema says.
+    assert schema_problems(spec) == reference_schema_problems(spec)
 
 
 def test_missing_ociversion_is_the_only_problem():
@@ -204,14 +122,16 @@ def test_problems_sorted_by_path_with_numeric_indices():
 
 def test_anyof_failure_reports_the_closest_branch(monkeypatch):
     import jsonschema
+
+    from libcontainer.config import reference_schema
     schema = {"properties": {"x": {"anyOf": [{"type": "integer"},
                                              {"type": "object", "required": ["a"]}]}}}
-    monkeypatch.setattr(validate, "_VALIDATOR", jsonschema.Draft202012Validator(schema))
+    monkeypatch.setattr(reference_schema, "_VALIDATOR", jsonschema.Draft202012Validator(schema))
     # The object branch fits the value's type, so its complaint is the useful one.
-    assert schema_problems({"x": {}}) == [Problem("x.a", "is required")]
+    assert reference_schema_problems({"x": {}}) == [Problem("x.a", "is required")]
     # No branch fits the type: name every type that would have been accepted.
-    assert as_text(schema_problems({"x": "s"})) == ["x: must be an integer or an object"]
-    assert schema_problems({"x": 3}) == []
+    assert as_text(reference_schema_problems({"x": "s"})) == ["x: must be an integer or an object"]
+    assert reference_schema_problems({"x": 3}) == []
 
 
 # --- semantic problems ------------------------------------------------------
@@ -336,23 +256,24 @@ def test_malformed_spec_still_yields_the_checks_it_can():
 
 def test_import_does_not_load_jsonschema():
     code = ("import sys; from libcontainer.config import validate as v;"
-            "v.semantic_problems({'ociVersion': '1'}, None);"
+            "v.semantic_problems({'ociVersion': '1'}, None); v.schema_problems({'ociVersion': 1});"
             "print('jsonschema' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == "False"
 
 
-def test_validator_is_cached():
-    schema_problems({"ociVersion": "1.0.0"})
-    first = validate._VALIDATOR
-    schema_problems({"ociVersion": "1.0.0"})
-    assert first is not None and validate._VALIDATOR is first
+def test_reference_validator_is_built_once():
+    from libcontainer.config import reference_schema
+    reference_schema_problems({"ociVersion": "1.0.0"})
+    first = reference_schema._VALIDATOR
+    reference_schema_problems({"ociVersion": "1.0.0"})
+    assert first is not None and reference_schema._VALIDATOR is first
 
 
 def test_schemas_are_valid_and_findable():
     import jsonschema
-    for name in ("config-schema.json", "state-schema.json"):
+    for name in ("config-schema.json", "state-schema.json", "features-schema.json"):
         path = validate.schema_file(name)
         assert os.path.isabs(path) and os.path.isfile(path)
         with open(path) as f:
@@ -373,68 +294,14 @@ def test_state_schema_accepts_and_rejects():
 
 # --- oracle: agree with the upstream runtime-spec schema --------------------
 
-def upstream_validator():
-    import jsonschema
-    from referencing import Registry
-    from referencing.jsonschema import DRAFT4
-
-    def retrieve(uri):
-        # The upstream files refer to each other by relative name ("defs.json").
-        with open(os.path.join(UPSTREAM_SCHEMA_DIR, os.path.basename(uri.split("#")[0]))) as f:
-            return DRAFT4.create_resource(json.load(f))
-
-    with open(os.path.join(UPSTREAM_SCHEMA_DIR, "config-schema.json")) as f:
-        root = json.load(f)
-    root["id"] = f"file://{UPSTREAM_SCHEMA_DIR}/config-schema.json"  # base for relative $refs
-    return jsonschema.Draft4Validator(root, registry=Registry(retrieve=retrieve))
-
-
-def oracle_samples():
-    """(name, spec) pairs; none uses a spec feature newer than the upstream copy installed."""
-    def variant(change):
-        return with_change(change)
-    rich = rich_config()
-    rich["linux"]["namespaces"] = [n for n in rich["linux"]["namespaces"] if n["type"] != "user"]
-    return [
-        ("runc default", runc_default_config()),
-        ("rich", rich_config()),
-        ("minimal", {"ociVersion": "1.0.0"}),
-        ("extension keys", variant(lambda s: s["process"].__setitem__("x-vendor", 1))),
-        ("no ociVersion", variant(lambda s: s.pop("ociVersion"))),
-        ("args not array", variant(lambda s: s["process"].__setitem__("args", "sh"))),
-        ("bad namespace", variant(lambda s: s["linux"]["namespaces"].append({"type": "net"}))),
-        ("no cwd", variant(lambda s: s["process"].pop("cwd"))),
-        ("hook timeout 0", variant(lambda s: s.__setitem__(
-            "hooks", {"poststop": [{"path": "/x", "timeout": 0}]}))),
-        ("hook without path", variant(lambda s: s.__setitem__("hooks", {"prestart": [{}]}))),
-        ("lowercase rlimit", variant(lambda s: s["process"]["rlimits"][0].__setitem__("type", "nofile"))),
-        ("negative uid", variant(lambda s: s["process"]["user"].__setitem__("uid", -1))),
-        ("seccomp no defaultAction", variant(lambda s: s["linux"].__setitem__("seccomp", {}))),
-        ("device type x", variant(lambda s: s["linux"].__setitem__(
-            "devices", [{"type": "x", "path": "/dev/x"}]))),
-        ("mount no destination", variant(lambda s: s["mounts"].append({"source": "/a"}))),
-        ("annotation not string", variant(lambda s: s.__setitem__("annotations", {"a": 1}))),
-        ("memory limit string", variant(lambda s: s["linux"]["resources"].__setitem__(
-            "memory", {"limit": "1G"}))),
-        ("bad propagation", variant(lambda s: s["linux"].__setitem__("rootfsPropagation", "x"))),
-        ("mapping without size", variant(lambda s: s["linux"].__setitem__(
-            "uidMappings", [{"containerID": 0, "hostID": 0}]))),
-        ("hugepage size lowercase", variant(lambda s: s["linux"]["resources"].__setitem__(
-            "hugepageLimits", [{"pageSize": "2mb", "limit": 1}]))),
-        ("syscall without names", variant(lambda s: s["linux"].__setitem__(
-            "seccomp", {"defaultAction": "SCMP_ACT_ALLOW",
-                        "syscalls": [{"names": [], "action": "SCMP_ACT_ALLOW"}]}))),
-        ("memory -1 and pids", rich),
-    ]
-
-
 def test_oracle_agrees_with_upstream_schema():
     if not os.path.isdir(UPSTREAM_SCHEMA_DIR):
         pytest.skip("upstream runtime-spec schemas not installed")
     upstream = upstream_validator()
     samples = oracle_samples()
-    verdicts = {name: (upstream.is_valid(spec), not schema_problems(spec)) for name, spec in samples}
-    disagreements = {name: v for name, v in verdicts.items() if v[0] != v[1]}
+    verdicts = {name: (upstream.is_valid(spec), not schema_problems(spec),
+                       not reference_schema_problems(spec)) for name, spec in samples}
+    disagreements = {name: v for name, v in verdicts.items() if len(set(v)) != 1}
     assert disagreements == {}
     # The sample set must exercise both outcomes, or agreement means little.
     outcomes = {v[0] for v in verdicts.values()}
@@ -450,6 +317,7 @@ def test_oci_version_must_be_a_1x_semver(version, ok):
     spec = runc_default_config()
     spec["ociVersion"] = version
     found = [str(p) for p in schema_problems(spec)]
+    assert found == as_text(reference_schema_problems(spec))
     if ok:
         assert found == []
     else:

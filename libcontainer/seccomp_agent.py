@@ -1,0 +1,37 @@
+"""linux.seccomp.listenerPath: the filter's notification fd goes to the
+seccomp agent listening there, with the container's state (runtime-spec
+config-linux.md "Seccomp": the ContainerProcessState)."""
+import _socket
+import os
+import sys
+
+from libcontainer import errors, json_text
+
+OCI_VERSION = "1.2.0"
+
+
+def process_state(spec, container_id, pid, bundle, status):
+    seccomp = spec["linux"]["seccomp"]
+    state = {"ociVersion": spec.get("ociVersion", OCI_VERSION), "id": container_id,
+             "status": status, "pid": pid, "bundle": bundle}
+    if spec.get("annotations"):
+        state["annotations"] = spec["annotations"]
+    return {"ociVersion": OCI_VERSION, "fds": ["seccompFd"], "pid": pid,
+            "metadata": seccomp.get("listenerMetadata", ""), "state": state}
+
+
+def send(spec, container_id, pid, bundle, fd, status):
+    """Send the fd (and close it) to the agent, with the state as JSON."""
+    path = spec["linux"]["seccomp"]["listenerPath"]
+    message = json_text.dumps(process_state(spec, container_id, pid, bundle, status)).encode()
+    sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    try:
+        sock.connect(path)
+        sock.sendmsg([message], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS,
+                                  fd.to_bytes(4, sys.byteorder))])
+    except OSError as exc:
+        raise errors.PyruncError(
+            f"linux.seccomp.listenerPath {path}: {exc.strerror or exc}") from None
+    finally:
+        sock.close()
+        os.close(fd)
