@@ -8,7 +8,7 @@
  *     rendered by Python at create time, with the status and pid of now;
  *   - `kill ID [SIGNAL]` of a live container likewise: the init's pid and
  *     start time are in state.fast; and `start ID` when all it takes is
- *     the exec fifo (no hooks);
+ *     the exec fifo (no hooks); `delete ID` of a stopped one without hooks;
  *   - for `create`, `run` and `exec`, a short-lived process moves itself
  *     into the cgroup it is in (a migration that changes nothing), so the
  *     kernel's wait for the first migration (see cgroups/warmup.py) runs
@@ -17,6 +17,7 @@
  *     line's: we exec the interpreter next to us (the venv's) with it.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -293,6 +294,56 @@ static int start_container(const struct command_line *cl)
 	return started && got <= 1 ? 0 : 1;
 }
 
+/* Remove the cgroup dirs delete.fast lists; -1 when one of the container's
+ * own will not go (processes left, sub-cgroups): Python's delete then. */
+static int remove_cgroups(const char *dir)
+{
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof(path), "%s/delete.fast", dir);
+	char *text = read_file(path, 1 << 20);
+	if (!text)
+		return -1;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		if (strlen(line) < 3)
+			continue;
+		if (rmdir(line + 2) < 0 && errno != ENOENT && line[0] == 'C')
+			return free(text), -1;
+	}
+	free(text);
+	return 0;
+}
+
+static void remove_state_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlinkat(dirfd(d), e->d_name, 0);
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+/* delete ID of a stopped container without hooks (delete.fast exists). */
+static int delete_container(const struct command_line *cl)
+{
+	char dir[PATH_MAX], *lines[FAST_LINES];
+	char *text = read_state_fast(cl, dir, lines);
+	if (!text)
+		return -1;
+	int lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int stopped = lock >= 0 && flock(lock, LOCK_EX) == 0 &&
+		      !alive(strtol(lines[0], NULL, 10), lines[1]);
+	free(text);
+	if (!stopped || remove_cgroups(dir) < 0)
+		return -1; /* the lock goes with exec (close-on-exec) */
+	remove_state_dir(dir);
+	close(lock);
+	touch_log(cl);
+	return 0;
+}
+
 /* A signal as `kill` takes it: a number or a name, with or without SIG;
  * 0 when it is one for Python to judge (real-time names, odd spellings). */
 static int signal_number(const char *text)
@@ -393,6 +444,8 @@ int main(int argc, char **argv)
 	if (cl.fast && strcmp(cl.command, "state") == 0 && state(&cl) == 0)
 		return 0;
 	if (cl.fast && strcmp(cl.command, "kill") == 0 && kill_container(&cl) == 0)
+		return 0;
+	if (cl.fast && strcmp(cl.command, "delete") == 0 && delete_container(&cl) == 0)
 		return 0;
 	if (cl.fast && strcmp(cl.command, "start") == 0) {
 		int status = start_container(&cl);

@@ -12,6 +12,10 @@ from libcontainer import json_text
 STATUS_MARK = "@@STATUS@@"
 PID_MARK = -424242
 FILE_NAME = "state.fast"
+# For `delete` of a stopped container without hooks: the cgroup directories
+# to remove, one a line, "C DIR" (the container's: must go) or "P DIR" (a
+# parent pyrunc made: goes if empty), in order.
+DELETE_FILE = "delete.fast"
 
 
 def write(container):
@@ -22,10 +26,30 @@ def write(container):
     text = "\n".join([str(container.pid), str(container.record["pidStartTime"]),
                       _freezer(container), "start" if simple_start else "-",
                       json_text.dumps(state, indent=2)]) + "\n"
-    path = container.store.path(container.id, FILE_NAME)
+    _write_atomically(container.store.path(container.id, FILE_NAME), text)
+    if not container.spec.get("hooks"):
+        _write_atomically(container.store.path(container.id, DELETE_FILE),
+                          "".join(f"{kind} {d}\n" for kind, d in _cgroup_dirs(container)))
+
+
+def _write_atomically(path, text):
     with open(path + ".tmp", "w") as f:
         f.write(text)
     os.rename(path + ".tmp", path)
+
+
+def _cgroup_dirs(container):
+    """As the managers' destroy() removes them (cgroups/manager.py)."""
+    cgroup = container.cgroup()
+    places = ([(cgroup.mount_point, cgroup.dir)] if cgroup.version == 2
+              else [(cg.hierarchy.mount_point, cg.dir) for cg in cgroup.cgroups])
+    for mount_point, directory in places:
+        yield "C", directory
+        for _ in range(cgroup.owned_parent_depth):
+            directory = os.path.dirname(directory)
+            if not directory.startswith(mount_point.rstrip("/") + "/"):
+                break
+            yield "P", directory
 
 
 def _freezer(container):

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from conftest import TIMEOUT
+from conftest import TIMEOUT, assert_nothing_left
 
 PYTHON_CLI = [sys.executable, "-I", "-c", "from runtime.main import main; main()"]
 
@@ -130,3 +130,24 @@ def test_start_by_the_c_front_and_its_errors_as_python_reports_them(runtime, mak
     assert rc == 1 and err.startswith("pyrunc: process.args") and "Exec format error" in err
     line = json.loads(log.read_text().splitlines()[-1])
     assert line["level"] == "error" and line["msg"] == err[len("pyrunc: "):].strip()
+
+
+def test_delete_of_a_stopped_container_by_the_c_front(runtime, make_bundle):
+    b = make_bundle(["true"])
+    runtime.ok("run", "-d", "--bundle", b.path, b.id)
+    deadline = time.monotonic() + TIMEOUT
+    while runtime.state(b.id)["status"] != "stopped":
+        assert time.monotonic() < deadline, "the container did not stop"
+        time.sleep(0.02)
+    with open(os.path.join(runtime.state_dir(b.id), "state.marshal"), "wb") as f:
+        f.write(b"not marshal")  # only the C front can delete it now
+    rc, out, err = runtime("delete", b.id)
+    assert (rc, out, err) == (0, "", "")
+    assert_nothing_left(runtime, b.id)
+
+
+def test_delete_of_a_running_container_is_refused_as_python_does(runtime, make_bundle):
+    b = make_bundle(["sleep", "30"])
+    runtime.ok("run", "-d", "--bundle", b.path, b.id)
+    fast, python = both(runtime, "delete", b.id)
+    assert fast == python and fast[0] != 0 and "running" in fast[2]
