@@ -53,7 +53,10 @@ def apply_tar(tar, dest, what):
     # Directories last and deepest first: a read-only dir must not block
     # its contents, and writing inside a dir changes its mtime.
     for path, member in reversed(dirs):
-        _set_attributes(path, member)
+        # A later entry may have put something else there (a symlink out of
+        # the layer, say): chmod would follow it.
+        if stat.S_ISDIR(os.lstat(path).st_mode):
+            _set_attributes(path, member)
 
 
 def _clean_name(name, what):

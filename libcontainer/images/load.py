@@ -21,12 +21,14 @@ def load(store, source, name=None):
         raise errors.PyruncError(f"image load {source}: it names no image: give --name")
     check_name(name, "--name")
     with store.lock():
-        ids = []
-        for number, layer in enumerate(image.layers):
-            if not store.has_layer(layer.id):
-                unpack(store, layer, f"{source}: layer {number}")
-            ids.append(layer.id)
-        store.add_image(name, ids, image.config)
+        try:
+            for number, layer in enumerate(image.layers):
+                if not store.has_layer(layer.id):
+                    unpack(store, layer, f"{source}: layer {number}")
+            store.add_image(name, [layer.id for layer in image.layers], image.config)
+        except BaseException:
+            store.remove_unused_layers()  # the layers unpacked before the failing one
+            raise
     return name
 
 

@@ -225,13 +225,29 @@ def test_image_rm_keeps_layers_a_container_uses(images_rt, layers, tmp_path):
     assert_one_line_error(rc, out, err, "IMAGE short-lived: no such image")
 
 
+def test_a_dir_replaced_by_a_symlink_keeps_its_target_as_it_was(images_rt, tmp_path):
+    """The dir's mode is set last; by then the entry is a symlink to a host
+    file, which must not get the dir's mode."""
+    host_file = tmp_path / "host-file"
+    host_file.write_text("x")
+    host_file.chmod(0o600)
+    layer = _tar([("x", None, {"mode": 0o777}),
+                  ("x", None, {"type": tarfile.SYMTYPE, "linkname": str(host_file)})])
+    images_rt.ok("image", "load", "--name", "dir-then-link",
+                 write_oci_layout(tmp_path / "l", [layer], config={"Cmd": ["true"]}))
+    images_rt.ok("image", "rm", "dir-then-link")
+    assert oct(host_file.stat().st_mode & 0o7777) == oct(0o600)
+
+
 @pytest.mark.parametrize("kind", ["escape", "digest", "not-a-tar", "no-layout", "no-name",
                                   "through-symlink", "bad-name", "diff-id-path"])
 def test_bad_sources_fail_in_one_line_and_leave_nothing(images_rt, layers, tmp_path, kind):
     layers_before, _ = _store_entries(images_rt)
     name = ["--name", "bad-source"]
     if kind == "escape":
-        source = write_oci_layout(tmp_path / "l", [layers[0], _tar([("../evil", b"x", {})])])
+        # A first layer new to the store: unpacked, then dropped with the image.
+        fresh = _tar([(f"fresh-{os.getpid()}-{time.monotonic_ns()}", b"x", {})])
+        source = write_oci_layout(tmp_path / "l", [fresh, _tar([("../evil", b"x", {})])])
         expected = "'../evil' leaves the layer"
     elif kind == "through-symlink":
         evil = _tar([("lib", None, {"type": tarfile.SYMTYPE, "linkname": "/tmp"}),
