@@ -4,7 +4,7 @@ new image that run-image can use."""
 import hashlib
 import os
 
-from libcontainer.images import archive, containers, layers, load
+from libcontainer.images import archive, containers, load, tree_tar
 from libcontainer.images.store import ImageStore, check_name
 
 LAYER_TYPE = "application/vnd.oci.image.layer.v1.tar"
@@ -20,7 +20,7 @@ def commit(container, new_name):
     upper = os.path.join(containers.bundle_of(state_root, container.id), "upper")
     tar_path = os.path.join(images.staging_dir(), "layer.tar")
     try:
-        with _Frozen(container):
+        with containers.Frozen(container):
             digest = _write_layer(upper, tar_path)
         layer = archive.Layer(lambda: open(tar_path, "rb"), digest, LAYER_TYPE)
         with images.lock():
@@ -35,27 +35,9 @@ def commit(container, new_name):
 
 def _write_layer(upper, path):
     with open(path, "wb") as f:
-        layers.write_tar(upper, f)
+        tree_tar.write_tar(upper, f)
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
     return "sha256:" + digest.hexdigest()
-
-
-class _Frozen:
-    """Freeze a running container for the block (if its cgroup can)."""
-
-    def __init__(self, container):
-        self.container, self.cgroup = container, None
-
-    def __enter__(self):
-        if self.container.status() == "running" and self.container.record.get("cgroup"):
-            cgroup = self.container.cgroup()
-            if cgroup.has_freezer():
-                cgroup.freeze()
-                self.cgroup = cgroup
-
-    def __exit__(self, *exc):
-        if self.cgroup is not None:
-            self.cgroup.thaw()

@@ -83,3 +83,23 @@ def remove(state_root, container_id):
 def _tear_down(directory):
     overlay.unmount(os.path.join(directory, "rootfs"))
     remove_tree(directory)
+
+
+class Frozen:
+    """Freeze a running container for the block (if its cgroup can): what
+    commit and export read is then one moment of it, and nothing in it
+    moves files while they are read."""
+
+    def __init__(self, container):
+        self.container, self.cgroup = container, None
+
+    def __enter__(self):
+        if self.container.status() == "running" and self.container.record.get("cgroup"):
+            cgroup = self.container.cgroup()
+            if cgroup.has_freezer():
+                cgroup.freeze()
+                self.cgroup = cgroup
+
+    def __exit__(self, *exc):
+        if self.cgroup is not None:
+            self.cgroup.thaw()

@@ -4,7 +4,7 @@ and `docker export` make one: the whole merged root (a rootfs tarball that
 alone (a layer tar, whiteouts in the image spec's form)."""
 import os
 
-from libcontainer.images import containers, layers
+from libcontainer.images import containers, tree_tar
 from libcontainer.images.store import check_destination
 
 
@@ -18,8 +18,8 @@ def export(container, path, layer_only=False):
     check_destination(path)
     partial = f"{path}.partial"
     try:
-        with open(partial, "wb") as f:
-            layers.write_tar(source, f)
+        with open(partial, "wb") as f, containers.Frozen(container):
+            tree_tar.write_tar(source, f)
         os.rename(partial, path)
     except BaseException:
         if os.path.exists(partial):

@@ -1,6 +1,5 @@
 """Layers: an image layer's tar unpacked into a directory overlayfs can use
-as a lower dir, and such a directory (or a container's upper dir) written
-back as a layer tar.
+as a lower dir (tree_tar.py writes such a directory back as a tar).
 
 The two whiteout forms (image-spec layer.md "Whiteouts", overlayfs.rst):
 
@@ -13,7 +12,6 @@ pass through a symlink, is refused, so a layer cannot write outside its dir.
 """
 import os
 import stat
-import tarfile
 
 from libcontainer import errors
 
@@ -158,69 +156,3 @@ def _set_attributes(path, member):
             except OSError:
                 pass  # a filesystem without that namespace: the file is still usable
     os.utime(path, (member.mtime, member.mtime), follow_symlinks=False)
-
-
-# --------------------------------------------------------------------------
-# overlay dir -> layer tar
-
-def write_tar(source, fileobj):
-    """Write the overlay dir `source` into fileobj as a layer tar (PAX),
-    whiteouts in the image spec's form; entries sorted, so the same tree
-    gives the same bytes."""
-    with tarfile.open(fileobj=fileobj, mode="w|", format=tarfile.PAX_FORMAT) as tar:
-        for dirpath, dirnames, filenames in os.walk(source):
-            dirnames.sort()
-            relative = os.path.relpath(dirpath, source)
-            prefix = "" if relative == "." else relative + "/"
-            if prefix and _is_opaque(dirpath):
-                tar.addfile(_marker(prefix + OPAQUE_MARKER, os.lstat(dirpath)))
-            for name in sorted(dirnames + filenames):
-                _add_entry(tar, os.path.join(dirpath, name), prefix + name)
-
-
-def _add_entry(tar, path, arcname):
-    info = os.lstat(path)
-    if stat.S_ISCHR(info.st_mode) and info.st_rdev == 0:
-        head, tail = os.path.split(arcname)
-        tar.addfile(_marker(os.path.join(head, WHITEOUT_PREFIX + tail), info))
-        return
-    member = tar.gettarinfo(path, arcname)
-    member.uname = member.gname = ""
-    member.pax_headers = _xattrs(path)
-    if member.isreg():
-        with open(path, "rb") as f:
-            tar.addfile(member, f)
-    else:
-        tar.addfile(member)
-
-
-def _marker(name, info):
-    member = tarfile.TarInfo(name)
-    member.mtime = int(info.st_mtime)
-    member.mode = 0o644
-    return member
-
-
-def _is_opaque(path):
-    try:
-        return os.getxattr(path, OPAQUE_XATTR) == b"y"
-    except OSError:
-        return False
-
-
-def _xattrs(path):
-    """The entry's xattrs as PAX headers, less overlayfs's own bookkeeping."""
-    found = {}
-    try:
-        names = os.listxattr(path, follow_symlinks=False)
-    except OSError:
-        return found
-    for name in names:
-        if name.startswith("trusted.overlay."):
-            continue
-        try:
-            value = os.getxattr(path, name, follow_symlinks=False)
-        except OSError:
-            continue
-        found[_PAX_XATTR + name] = value.decode("utf-8", "surrogateescape")
-    return found

@@ -9,7 +9,7 @@ import os
 import tarfile
 import tempfile
 
-from libcontainer.images import archive, layers
+from libcontainer.images import archive, tree_tar
 from libcontainer.images.store import check_destination
 
 MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json"
@@ -49,7 +49,7 @@ def _layer_tar(layer_dir, scratch):
     """(digest, size, path) of the layer written as a tar in scratch."""
     handle, path = tempfile.mkstemp(dir=scratch, suffix=".tar")
     with os.fdopen(handle, "wb") as f:
-        layers.write_tar(layer_dir, f)
+        tree_tar.write_tar(layer_dir, f)
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):

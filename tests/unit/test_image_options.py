@@ -1,5 +1,7 @@
 """run-image's flags (parsing, checks naming the flag), the config it
 writes, and the network lease allocator: pure functions, no root."""
+import os
+
 import pytest
 
 from libcontainer import errors
@@ -162,3 +164,30 @@ def test_run_image_command_line():
         cli.parse(["image", "pull", "x"])
     with pytest.raises(cli.UsageError, match="unknown flag -tx"):
         cli.parse(["run-image", "-tx", "img"])  # not every letter a switch: no bundling
+
+
+def test_a_tree_as_a_tar(tmp_path):
+    import io
+    import socket
+    import tarfile
+    from libcontainer.images.tree_tar import write_tar
+    tree = tmp_path / "tree"
+    (tree / "b").mkdir(parents=True)
+    (tree / "b" / "file").write_bytes(b"content")
+    os.link(tree / "b" / "file", tree / "a-link")
+    secret = tmp_path / "outside"
+    secret.write_bytes(b"not for the tar")
+    (tree / "c").symlink_to(secret)
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(tree / "sock"))
+        out = io.BytesIO()
+        write_tar(str(tree), out)
+    out.seek(0)
+    with tarfile.open(fileobj=out) as tar:
+        members = {m.name: m for m in tar.getmembers()}
+        # Each directory's entries sorted, then its subdirectories'; no socket.
+        assert list(members) == ["a-link", "b", "c", "b/file"]
+        assert members["a-link"].isreg() and tar.extractfile("a-link").read() == b"content"
+        assert members["b/file"].islnk() and members["b/file"].linkname == "a-link"
+        assert members["c"].issym() and members["c"].linkname == str(secret)
+    assert b"not for the tar" not in out.getvalue()
