@@ -412,26 +412,73 @@ static void warm_up_migration(void)
 	_exit(0);
 }
 
+/* The venv's site-packages and the paths its editable-install .pth files
+ * name, for an interpreter started without its `site` module (~1 ms less);
+ * the number found, 0 when the layout is not the usual one. */
+static int import_paths(const char *venv, char paths[2][PATH_MAX])
+{
+	char lib[PATH_MAX + 8];
+	snprintf(lib, sizeof(lib), "%s/lib", venv);
+	DIR *d = opendir(lib);
+	struct dirent *e;
+	int found = 0;
+	while (d && !found && (e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, "python3.", 8) == 0 &&
+		    snprintf(paths[1], PATH_MAX, "%s/%s/site-packages", lib, e->d_name) < PATH_MAX)
+			found = access(paths[1], F_OK) == 0;
+	if (d)
+		closedir(d);
+	d = found ? opendir(paths[1]) : NULL;
+	found = 0;
+	while (d && (e = readdir(d)) != NULL) {
+		char pth[PATH_MAX * 2];
+		if (strncmp(e->d_name, "__editable__.", 13) != 0 || !strstr(e->d_name, ".pth"))
+			continue;
+		snprintf(pth, sizeof(pth), "%s/%s", paths[1], e->d_name);
+		char *line = read_file(pth, PATH_MAX - 1);
+		if (line && line[0] == '/') { /* a path entry, not an import hook */
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(paths[0], PATH_MAX, "%s", line);
+			found = 1;
+		}
+		free(line);
+	}
+	if (d)
+		closedir(d);
+	return found ? 2 : 0; /* a non-editable install: let `site` do it */
+}
+
 static void exec_python(int argc, char **argv)
 {
-	char self[PATH_MAX], python[PATH_MAX + 16];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char venv[PATH_MAX], python[PATH_MAX + 16], paths[2][PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", venv, sizeof(venv) - 1);
 	if (n < 0) {
 		perror("pyrunc: /proc/self/exe");
 		exit(1);
 	}
-	self[n] = '\0';
-	*strrchr(self, '/') = '\0';
-	snprintf(python, sizeof(python), "%s/python3", self);
-	char **args = calloc((size_t)argc + 4, sizeof(char *));
+	venv[n] = '\0';
+	*strrchr(venv, '/') = '\0';
+	snprintf(python, sizeof(python), "%s/python3", venv);
+	*strrchr(venv, '/') = '\0';
+	int extra = import_paths(venv, paths);
+	char **args = calloc((size_t)argc + 8, sizeof(char *));
 	if (!args)
 		exit(1);
-	args[0] = python;
-	args[1] = "-I"; /* no cwd on sys.path, no PYTHON* variables */
-	args[2] = "-c";
-	args[3] = PYTHON_MAIN;
+	int k = 0;
+	args[k++] = python;
+	args[k++] = "-I"; /* no cwd on sys.path, no PYTHON* variables */
+	if (extra) {
+		args[k++] = "-S";
+		args[k++] = "-c";
+		args[k++] = "import sys; sys.path[:0] = sys.argv[1:3]; del sys.argv[1:3]; " PYTHON_MAIN;
+		args[k++] = paths[0];
+		args[k++] = paths[1];
+	} else {
+		args[k++] = "-c";
+		args[k++] = PYTHON_MAIN;
+	}
 	for (int i = 1; i < argc; i++)
-		args[3 + i] = argv[i];
+		args[k++] = argv[i];
 	execv(python, args);
 	fprintf(stderr, "pyrunc: %s: %s\n", python, strerror(errno));
 	exit(1);

@@ -10,8 +10,7 @@ _FIELDS = (
     ("linux", "intelRdt"), ("linux", "mountLabel"),
     ("process", "apparmorProfile"), ("process", "selinuxLabel"),
 )
-_RESOURCES = ("blockIO", "hugepageLimits", "network", "rdma")
-_CPU = ("realtimeRuntime", "realtimePeriod", "burst", "idle")
+_RESOURCES = ("network",)
 # Applied on cgroup v1 only (v2 has no such files).
 _V1_ONLY_MEMORY = ("kernelTCP", "disableOOMKiller")
 
@@ -21,10 +20,9 @@ def not_applied(spec):
     found = [f"{section}.{name}" for section, name in _FIELDS
              if (spec.get(section) or {}).get(name)]
     resources = (spec.get("linux") or {}).get("resources") or {}
-    memory, cpu = resources.get("memory") or {}, resources.get("cpu") or {}
+    memory = resources.get("memory") or {}
     prefix = "linux.resources"
     found += [f"{prefix}.{name}" for name in _RESOURCES if resources.get(name)]
-    found += [f"{prefix}.cpu.{name}" for name in _CPU if cpu.get(name)]
     if memory.get("kernel"):
         found.append(f"{prefix}.memory.kernel")  # deprecated; newer kernels ignore it
     if _pure_cgroup_v2():

@@ -147,11 +147,11 @@ def test_fields_not_applied_yet_are_named(monkeypatch):
     assert unsupported.not_applied(spec) == []  # runc's default deny-all device rule is fine
     spec["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ERRNO"}
     spec["process"]["apparmorProfile"] = "docker-default"
-    spec["linux"]["resources"].update(blockIO={"weight": 10}, memory={"kernelTCP": 1 << 20})
+    spec["linux"]["resources"].update(network={"classID": 7}, memory={"kernelTCP": 1 << 20})
     spec["linux"]["resources"]["devices"].append({"allow": True, "type": "c", "major": 1,
                                                   "minor": 3, "access": "rwm"})
     assert unsupported.not_applied(spec) == [
-        "process.apparmorProfile", "linux.resources.blockIO"]  # seccomp is applied
+        "process.apparmorProfile", "linux.resources.network"]  # seccomp is applied
     monkeypatch.setattr(unsupported, "_pure_cgroup_v2", lambda: True)
     # Device rules are applied on v2 too (an eBPF program); kernelTCP is not.
     assert unsupported.not_applied(spec)[-1:] == ["linux.resources.memory.kernelTCP"]
