@@ -46,6 +46,8 @@ setup(
         "libcontainer.config",
         "libcontainer.cgroups",
         "libcontainer.plan",
+        "libcontainer.images",
+        "libcontainer.network",
         "libcontainer.schemas",
         "_nsexec",
     ],

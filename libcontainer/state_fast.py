@@ -27,9 +27,16 @@ def write(container):
                       _freezer(container), "start" if simple_start else "-",
                       json_text.dumps(state, indent=2)]) + "\n"
     _write_atomically(container.store.path(container.id, FILE_NAME), text)
-    if not container.spec.get("hooks"):
+    if not container.spec.get("hooks") and not _has_image_bundle(container):
         _write_atomically(container.store.path(container.id, DELETE_FILE),
                           "".join(f"{kind} {d}\n" for kind, d in _cgroup_dirs(container)))
+
+
+def _has_image_bundle(container):
+    """A run-image container: its delete also unmounts its overlay root
+    (libcontainer/images), which only Python's delete does."""
+    root = container.store.root
+    return os.path.isdir(os.path.join(root, ".images", "containers", container.id))
 
 
 def _write_atomically(path, text):

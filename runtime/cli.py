@@ -149,9 +149,47 @@ COMMANDS = {c.name: c for c in [
             args=()),
     Command("help", "list the commands, or show one command's flags", args=(),
             optional=[("topic", None)]),
+    # The image workflow (libcontainer/images): not runc's, named so as not to clash.
+    Command("run-image", "make a bundle from an image and flags, and run it", [
+        Flag(["--tty", "-t"], help="a pseudo-terminal (in the foreground)"),
+        Flag(["--interactive", "-i"], help="keep stdin attached (else /dev/null)"),
+        _DETACH,
+        Flag(["--name"], "str", "the container's id (default: 12 random hex digits)",
+             metavar="ID"),
+        Flag(["--volume", "-v"], "list", "bind a host path (repeatable)", metavar="SRC:DST[:ro]"),
+        Flag(["--env", "-e"], "list", "set KEY=VALUE (repeatable)", metavar="KEY=VALUE"),
+        Flag(["--memory", "-m"], "str", "memory limit, e.g. 100m or 1g", metavar="SIZE"),
+        Flag(["--cpus"], "str", "CPU time, in CPUs (e.g. 0.5)", metavar="N"),
+        Flag(["--cpu-shares"], "int", "relative CPU weight (2-262144)", metavar="N"),
+        Flag(["--cpuset-cpus"], "str", "the CPUs it may run on, e.g. 0-1,3", metavar="LIST"),
+        Flag(["--publish", "-p"], "list", "map a host port to a container port (repeatable)",
+             metavar="HOST:CTR[/udp]"),
+        Flag(["--network"], "str", "none (loopback only) or bridge (default: bridge with -p)",
+             metavar="KIND"),
+        Flag(["--keep"], help="in the foreground: keep the stopped container (for commit)"),
+    ], args=("image",), rest="command"),
+    Command("logs", "print what a run-image -d container wrote to stdout and stderr", [
+        Flag(["--follow", "-f"], help="keep printing until the container stops")]),
+    Command("stop", "SIGTERM (or the image's stop signal), then SIGKILL after a grace period", [
+        Flag(["--time", "-t"], "int", "seconds to wait before SIGKILL", default=10,
+             metavar="SECONDS")]),
+    Command("commit", "a run-image container's writable layer as a new image",
+            args=("container-id", "image")),
+    Command("export", "write a run-image container's root (or --layer: its changes) as a tar",
+            [Flag(["--layer"], help="only its writable layer, whiteouts included")],
+            args=("container-id", "file")),
+    Command("image load", "add an image: a rootfs tarball, an OCI layout or archive, "
+            "a docker archive", [Flag(["--name"], "str", "the image's name", metavar="NAME")],
+            args=("source",)),
+    Command("image ls", "list the images", [Flag(["--quiet", "-q"], help="only the names")],
+            args=()),
+    Command("image rm", "remove an image (layers still in use stay)", args=("image",)),
+    Command("image save", "write an image as an OCI archive", args=("image", "file")),
 ]}
 # runc's (urfave/cli's) one alias.
 ALIASES = {"h": "help"}
+# Commands with a second word (`pyrunc image load`).
+GROUPS = frozenset(name.split()[0] for name in COMMANDS if " " in name)
 
 
 def parse(argv=None, args=None):
@@ -164,7 +202,13 @@ def parse(argv=None, args=None):
         # runc with no command prints its help and succeeds.
         print(help_text())
         sys.exit(0)
+    if found[0] in GROUPS and rest and not rest[0].startswith("-"):
+        found[0] += " " + rest.pop(0)
     command = COMMANDS.get(ALIASES.get(found[0], found[0]))
+    if command is None and found[0].split()[0] in GROUPS:
+        group = found[0].split()[0]
+        words = ", ".join(n.split()[1] for n in COMMANDS if n.startswith(group + " "))
+        raise UsageError(f"{found[0]}: {group} needs one of: {words}")
     if command is None:
         raise UnknownCommand(f"unknown command {found[0]!r} (pyrunc help lists them)")
     args.subcommand = command.name
@@ -197,12 +241,21 @@ def _parse_flags(argv, flags, args, where, limit=None):
             sys.exit(0)
         elif not arg.startswith("-") or arg == "-":
             found.append(arg)
+        elif _short_bundle(arg, table):
+            argv[:0] = ["-" + letter for letter in arg[1:]]  # -ti is -t -i
         else:
             name, has_value, value = arg.partition("=")
             if name not in table:
                 raise _usage(where, f"unknown flag {name}")
             _set(table[name], args, where, value if has_value else None, argv)
     return found, argv
+
+
+def _short_bundle(arg, table):
+    """-ti: single-letter switches given together."""
+    return (len(arg) > 2 and arg[1] != "-" and arg not in table
+            and all(table.get("-" + letter) is not None and table["-" + letter].kind == "bool"
+                    for letter in arg[1:]))
 
 
 def _set(flag, args, where, value, argv):

@@ -56,6 +56,9 @@ def cmd_delete(args, store):
         # directory without a record is what an interrupted create leaves.
         if os.path.isdir(store.path(args.container_id)):
             store.remove(args.container_id)
+        # ... or a run-image killed before create claimed the id.
+        from libcontainer.delete import remove_image_bundle
+        remove_image_bundle(store.root, args.container_id)
         return 0
     delete(container, force=args.force)
     return 0
@@ -215,4 +218,61 @@ def cmd_validate(args, store):
     return 0
 
 
-COMMANDS = {name[4:]: fn for name, fn in globals().items() if name.startswith("cmd_")}
+def cmd_run_image(args, store):
+    from runtime import image_commands
+    return image_commands.run_image(args, store)
+
+
+def cmd_logs(args, store):
+    from libcontainer.logs import copy_log
+    copy_log(Container.load(store, args.container_id), follow=args.follow)
+    return 0
+
+
+def cmd_stop(args, store):
+    from libcontainer.stop import stop
+    if args.time < 0:
+        raise errors.PyruncError(f"--time {args.time}: must not be negative")
+    stop(Container.load(store, args.container_id), args.time)
+    return 0
+
+
+def cmd_commit(args, store):
+    from libcontainer.images.commit import commit
+    commit(Container.load(store, args.container_id), args.image)
+    print(args.image)
+    return 0
+
+
+def cmd_export(args, store):
+    from libcontainer.images.export import export
+    export(Container.load(store, args.container_id), args.file, layer_only=args.layer)
+    return 0
+
+
+def cmd_image__load(args, store):
+    from runtime import image_commands
+    return image_commands.load(args, store)
+
+
+def cmd_image__ls(args, store):
+    from runtime import image_commands
+    return image_commands.list_images(args, store)
+
+
+def cmd_image__rm(args, store):
+    from libcontainer.images.store import ImageStore
+    ImageStore(store.root).remove_image(args.image)
+    return 0
+
+
+def cmd_image__save(args, store):
+    from libcontainer.images.save import save
+    from libcontainer.images.store import ImageStore
+    save(ImageStore(store.root), args.image, args.file)
+    return 0
+
+
+# cmd_run_image serves `run-image`, cmd_image__load `image load`.
+COMMANDS = {name[4:].replace("__", " ").replace("_", "-"): fn
+            for name, fn in globals().items() if name.startswith("cmd_")}
