@@ -25,6 +25,7 @@ def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
     spec = loader.load_bundle(bundle)
     _check_terminal(spec, console_socket, on_console)
     _check_namespaces(spec)
+    unsupported.refuse_labels(spec)
     ignored = unsupported.not_applied(spec)
     if ignored:
         diagnostics.warning(f"not applied yet: {', '.join(ignored)}")  # to --log, not stdio
