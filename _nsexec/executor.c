@@ -377,9 +377,14 @@ static void run_op(const struct op *op)
 			ex.in_userns = 1;
 		break;
 	case OP_USERNS_SYNC: {
+		/* An unprivileged parent can open our id map files only while we
+		 * are dumpable; nobody else sees us yet (a new user namespace, no
+		 * other namespace joined, the host's pid namespace). */
 		uint32_t len;
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 		send_pid('S', getpid());
 		expect_frame('G', &len);
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 		break;
 	}
 	case OP_BECOME_ROOT:

@@ -65,7 +65,12 @@ static char *read_file(const char *path, size_t max)
 static void parse(int argc, char **argv, struct command_line *cl)
 {
 	int i = 1;
-	cl->root = DEFAULT_ROOT;
+	static char rootless_root[PATH_MAX];
+	const char *runtime_dir = getenv("XDG_RUNTIME_DIR");
+	cl->root = DEFAULT_ROOT; /* state.default_root() in Python */
+	if (geteuid() != 0 && runtime_dir &&
+	    snprintf(rootless_root, sizeof(rootless_root), "%s/pyrunc", runtime_dir) < PATH_MAX)
+		cl->root = rootless_root;
 	cl->fast = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];

@@ -359,7 +359,9 @@ void prepare_bind(const struct op *op)
 			prepared[i] = -1;
 		any_prepared = 1;
 	}
-	if (is_bind(how) && !(how & MOUNT_HOW_LATE_SOURCE))
+	/* An unprivileged caller may clone no mount before it owns a user and
+	 * mount namespace: its sources are bound later, in the container. */
+	if (is_bind(how) && !(how & MOUNT_HOW_LATE_SOURCE) && geteuid() == 0)
 		prepared[current_op] = clone_source(op, how, &prepared_is_dir[current_op]);
 }
 

@@ -36,6 +36,9 @@ class Container:
 
     def cgroup(self):
         from libcontainer import cgroups
+        if not self.record.get("cgroup"):
+            raise errors.PyruncError(
+                f"container {self.id} has no cgroup (an unprivileged user created it)")
         return cgroups.manager_from_state(self.record["cgroup"])
 
     def status(self):

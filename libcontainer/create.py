@@ -76,19 +76,20 @@ class _Creation:
         fifo = self.store.path(self.id, statestore.FIFO_NAME)
         os.mkfifo(fifo)
         os.chmod(fifo, 0o622)  # the init writes it, maybe as a non-root user
-        self.cgroup = cgroups.manager_for(self.linux.get("cgroupsPath"), self.id,
-                                          systemd=self.systemd_cgroup)
+        self.cgroup = self._cgroup_manager()
         self.rootfs = os.path.realpath(os.path.join(self.bundle, self.spec["root"]["path"]))
         ops = plan.compile_create(self.spec, plan.CreateContext(
-            self.bundle, self.rootfs, fifo, self.cgroup.dirs(), preserve_fds,
-            seccomp_program(self.spec) if process else None, keyring=self.keyring))
+            self.bundle, self.rootfs, fifo, self.cgroup.dirs() if self.cgroup else {},
+            preserve_fds, seccomp_program(self.spec) if process else None,
+            keyring=self.keyring, rootless=ROOTLESS))
         self.store.save(self.id, self._record(0))
         self.launched = launcher.spawn(ops, on_stage1=self._write_id_maps)
-        self._make_cgroup()  # while the init enters its namespaces
         channel = self.launched.channel
-        # The init waits in its namespaces for this word, then sets up the
-        # container (see cgroups/warmup.py for what the move costs).
-        self.cgroup.add_pid(self.launched.pid)
+        if self.cgroup:
+            self._make_cgroup()  # while the init enters its namespaces
+            # The init waits in its namespaces for this word, then sets up the
+            # container (see cgroups/warmup.py for what the move costs).
+            self.cgroup.add_pid(self.launched.pid)
         launcher.tell(channel, b"J")
         launcher.serve(channel, console_socket, on_console,
                        handlers={"hooks": self._runtime_hooks, "seccomp": self._seccomp_agent})
@@ -99,6 +100,20 @@ class _Creation:
             write_pid_file(pid_file, self.launched.pid)
         channel.close()
         return Container(self.store, record)
+
+    def _cgroup_manager(self):
+        """None for an unprivileged caller: it may not make cgroups (as runc
+        without systemd's delegation), so limits are refused, not ignored."""
+        if not ROOTLESS:
+            return cgroups.manager_for(self.linux.get("cgroupsPath"), self.id,
+                                       systemd=self.systemd_cgroup)
+        limits = {k: v for k, v in (self.linux.get("resources") or {}).items()
+                  if v and k != "devices"}  # no devices to guard in a user namespace
+        if limits:
+            raise errors.ConfigError(
+                f"linux.resources.{next(iter(limits))}: an unprivileged caller gets no "
+                "cgroup to apply it in")
+        return None
 
     def _make_cgroup(self):
         self.cgroup.create()
@@ -137,7 +152,7 @@ class _Creation:
             "id": self.id, "pid": pid,
             "pidStartTime": statestore.process_start_time(pid) if pid else None,
             "bundle": self.bundle, "rootfs": self.rootfs, "created": now_rfc3339(),
-            "config": self.spec, "cgroup": self.cgroup.to_state(),
+            "config": self.spec, "cgroup": self.cgroup.to_state() if self.cgroup else None,
         }
 
     def undo(self):
@@ -151,6 +166,10 @@ class _Creation:
             except errors.PyruncError:
                 pass
         self.store.remove(self.id)
+
+
+# An unprivileged caller runs rootless containers (runc's --rootless auto).
+ROOTLESS = os.geteuid() != 0
 
 
 def seccomp_program(spec):

@@ -7,7 +7,7 @@ capabilities from the process spec the caller built (see process_spec()).
 """
 from libcontainer import errors, launcher, plan
 from libcontainer.cgroups import warmup
-from libcontainer.create import seccomp_program
+from libcontainer.create import ROOTLESS, seccomp_program
 
 
 def process_spec(container, args, env=(), cwd=None, user=None, terminal=False,
@@ -58,8 +58,9 @@ def exec_process(container, process, *, console_socket=None, on_console=None,
     process = dict(process, env=process.get("env", []) + extra_env)
     linux = container.spec.get("linux", {})
     ops = plan.compile_exec(linux, container.pid, process,
-                            seccomp_program(container.spec), preserve_fds)
-    cgroup = container.cgroup()
+                            seccomp_program(container.spec), preserve_fds,
+                            rootless=ROOTLESS)
+    cgroup = container.cgroup() if container.record.get("cgroup") else None  # rootless: none
     launched = launcher.spawn(ops)
     channel = launched.channel
     try:
@@ -67,7 +68,8 @@ def exec_process(container, process, *, console_socket=None, on_console=None,
         # The child sets itself up, says it is ready, and execs once in the
         # cgroup: there, a paused container freezes it (--ignore-paused).
         launcher.serve(channel, console_socket, on_console, handlers=handlers)
-        cgroup.add_pid(launched.pid)
+        if cgroup:
+            cgroup.add_pid(launched.pid)
         launcher.tell(channel, b"J")
         if status != "paused":
             launcher.serve(channel, console_socket, on_console, until=None, handlers=handlers)

@@ -47,6 +47,8 @@ def _write_atomically(path, text):
 
 def _cgroup_dirs(container):
     """As the managers' destroy() removes them (cgroups/manager.py)."""
+    if not container.record.get("cgroup"):
+        return
     cgroup = container.cgroup()
     places = ([(cgroup.mount_point, cgroup.dir)] if cgroup.version == 2
               else [(cg.hierarchy.mount_point, cg.dir) for cg in cgroup.cgroups])
@@ -61,6 +63,8 @@ def _cgroup_dirs(container):
 
 def _freezer(container):
     """"v1 FILE" (freezer.state), "v2 FILE" (cgroup.events) or "-"."""
+    if not container.record.get("cgroup"):
+        return "-"
     cgroup = container.cgroup()
     if cgroup.version == 2:
         return f"v2 {cgroup.file('cgroup.events')}"

@@ -38,11 +38,12 @@ class CreateContext:
     of the host it read."""
 
     def __init__(self, bundle, rootfs, fifo, cgroup_dirs, preserve_fds=0, seccomp=None,
-                 last_cap=None, mountinfo=None, keyring=None):
+                 last_cap=None, mountinfo=None, keyring=None, rootless=False):
         self.bundle, self.rootfs, self.fifo = bundle, rootfs, fifo
         self.cgroup_dirs, self.preserve_fds, self.seccomp = cgroup_dirs, preserve_fds, seccomp
         self.last_cap, self.mountinfo = last_cap, mountinfo
         self.keyring = keyring  # a new session keyring's name, or None
+        self.rootless = rootless  # an unprivileged caller: setgroups is denied
 
 
 def compile_create(spec, ctx):
@@ -57,7 +58,7 @@ def compile_create(spec, ctx):
     if proc is None:  # allowed: start refuses it; the init waits until deleted
         return ops + [Op("OP_READY", "waiting for start")]
     ops.append(Op("OP_SETSID", "process.terminal"))
-    ops += process.setup_ops(proc, ctx.seccomp, ctx.preserve_fds, ctx.last_cap)
+    ops += process.setup_ops(proc, ctx.seccomp, ctx.preserve_fds, ctx.last_cap, ctx.rootless)
     ops += [Op("OP_CHECK_FIFO", "process.user: the exec fifo"),
             Op("OP_READY", "waiting for start")]
     ops += hook_ops(spec, "startContainer", 1)
