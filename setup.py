@@ -2,9 +2,13 @@
 # It also builds pyrunc-init, the C program that sets a container up
 # (_nsexec/executor.c), next to the cffi module.
 import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # _nsexec.build, below
 
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
+from distutils.command.build_scripts import build_scripts  # setuptools provides it
 
 INIT_SOURCES = ["executor.c", "rootfs.c", "copyup.c", "process.c", "attributes.c"]
 
@@ -21,6 +25,20 @@ class BuildExtAndInit(build_ext):
                                       extra_postargs=["-s"])
 
 
+class BuildLauncher(build_scripts):
+    """The `pyrunc` command is a small C program (_nsexec/launcher.c) that
+    answers `state` itself and runs the Python command line for the rest."""
+
+    def run(self):
+        from distutils.ccompiler import new_compiler
+        from distutils.sysconfig import customize_compiler
+        from _nsexec.build import build_launcher
+        compiler = new_compiler()
+        customize_compiler(compiler)
+        self.mkpath(self.build_dir)
+        build_launcher(compiler, os.path.join("build", "launcher"), self.build_dir)
+
+
 setup(
     packages=[
         "runtime",
@@ -28,6 +46,8 @@ setup(
         "libcontainer.config",
         "libcontainer.cgroups",
         "libcontainer.plan",
+        "libcontainer.images",
+        "libcontainer.network",
         "libcontainer.schemas",
         "_nsexec",
     ],
@@ -35,6 +55,6 @@ setup(
     package_dir={"libcontainer.schemas": "schemas"},
     package_data={"libcontainer.schemas": ["*.json"], "_nsexec": ["*.c", "*.h"]},
     cffi_modules=["_nsexec/build.py:ffibuilder"],
-    cmdclass={"build_ext": BuildExtAndInit},
+    cmdclass={"build_ext": BuildExtAndInit, "build_scripts": BuildLauncher},
     scripts=["bin/pyrunc"],
 )

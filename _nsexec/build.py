@@ -28,5 +28,12 @@ ffibuilder.set_source(
     extra_compile_args=["-O2", "-Wall"],
 )
 
+def build_launcher(compiler, temp_dir, output_dir):
+    """The `pyrunc` command (launcher.c), linked into output_dir."""
+    objects = compiler.compile([os.path.join(HERE, "launcher.c")], output_dir=temp_dir,
+                               extra_postargs=["-O2", "-Wall"])
+    compiler.link_executable(objects, "pyrunc", output_dir=output_dir, extra_postargs=["-s"])
+
+
 if __name__ == "__main__":
     ffibuilder.compile(verbose=False)

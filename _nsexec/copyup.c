@@ -19,6 +19,12 @@
 
 #include "executor.h"
 
+/* Each level holds a directory fd and a little stack: a tree from a shared
+ * volume may not be deeper than this. */
+#define MAX_DEPTH 256
+
+static void fill(int from_dir, int to_dir, int depth);
+
 static void copy_bytes(int entry, int to_dir, const char *name)
 {
 	char path[32], buf[65536];
@@ -35,10 +41,12 @@ static void copy_bytes(int entry, int to_dir, const char *name)
 			fail(errno, "tmpcopyup: reading %s", name);
 		if (n == 0)
 			break;
-		write_all(out, buf, (size_t)n);
+		if (write_all(out, buf, (size_t)n) < 0)
+			fail(errno, "tmpcopyup: writing %s", name);
 	}
 	close(in);
-	close(out);
+	if (close(out) < 0)
+		fail(errno, "tmpcopyup: writing %s", name);
 }
 
 static void own(int to_dir, const char *name, const struct stat *st)
@@ -49,19 +57,21 @@ static void own(int to_dir, const char *name, const struct stat *st)
 		fail(errno, "tmpcopyup: chmod %s", name);
 }
 
-static void copy_dir(int entry, int to_dir, const char *name)
+static void copy_dir(int entry, int to_dir, const char *name, int depth)
 {
+	if (depth > MAX_DEPTH)
+		fail(ELOOP, "tmpcopyup: %s: more than %d levels", name, MAX_DEPTH);
 	if (mkdirat(to_dir, name, 0700) < 0)
 		fail(errno, "tmpcopyup: %s", name);
 	int from = openat(entry, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int to = openat(to_dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (from < 0 || to < 0)
 		fail(errno, "tmpcopyup: %s", name);
-	copy_tree(from, to);
+	fill(from, to, depth);
 	close(to);
 }
 
-static void copy_entry(int from_dir, int to_dir, const char *name)
+static void copy_entry(int from_dir, int to_dir, const char *name, int depth)
 {
 	struct stat st;
 	char target[PATH_MAX];
@@ -71,7 +81,7 @@ static void copy_entry(int from_dir, int to_dir, const char *name)
 	if (entry < 0 || fstat(entry, &st) < 0)
 		fail(errno, "tmpcopyup: %s", name);
 	if (S_ISDIR(st.st_mode)) {
-		copy_dir(entry, to_dir, name);
+		copy_dir(entry, to_dir, name, depth + 1);
 	} else if (S_ISLNK(st.st_mode)) {
 		ssize_t n = readlinkat(entry, "", target, sizeof(target) - 1);
 		if (n < 0)
@@ -92,6 +102,11 @@ static void copy_entry(int from_dir, int to_dir, const char *name)
  * from_dir is consumed), and give to_dir from_dir's mode and owner. */
 void copy_tree(int from_dir, int to_dir)
 {
+	fill(from_dir, to_dir, 0);
+}
+
+static void fill(int from_dir, int to_dir, int depth)
+{
 	struct stat st;
 	if (fstat(from_dir, &st) < 0)
 		fail(errno, "tmpcopyup");
@@ -102,7 +117,7 @@ void copy_tree(int from_dir, int to_dir)
 	while ((d = readdir(dir)) != NULL) {
 		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
 			continue;
-		copy_entry(dirfd(dir), to_dir, d->d_name);
+		copy_entry(dirfd(dir), to_dir, d->d_name, depth);
 	}
 	closedir(dir);
 	if (fchown(to_dir, st.st_uid, st.st_gid) < 0 || fchmod(to_dir, st.st_mode & 07777) < 0)

@@ -11,8 +11,8 @@
  * container could reach through /proc/PID/exe cannot be written.
  *
  * Frames on the init pipe: u32 length (native order), one kind byte, payload.
- *   parent -> us   P plan, G id maps written, M the cgroup dirs exist,
- *                  J in the cgroup, K hook states ("<create state>\0<start state>")
+ *   parent -> us   P plan, G id maps written, J in the cgroup,
+ *                  K hook states ("<create state>\0<start state>")
  *   us -> parent   S "<pid>" waiting for id maps, C "<pid>" the final process,
  *                  E "<message>" and exit, R ready, H hooks please, T pty master (fd),
  *                  N seccomp notification fd
@@ -44,14 +44,15 @@
 #define MAX_PLAN (16 << 20)
 
 struct executor ex = {.initpipe = -1, .rootfd = -1, .fifofd = -1, .startfd = -1,
-		      .pty_master = -1, .pty_slave = -1, .cgroup_tmpfs = -1, .devnull = -1};
+		      .pty_master = -1, .pty_slave = -1, .cgroup_tmpfs = -1, .devnull = -1,
+		      .procfd = -1};
 int current_op = -1;
 static struct op *ops;
 static const char **labels;
 static int nops;
 static int ns_fds[MAX_OPS];
 
-void write_all(int fd, const void *buf, size_t len)
+int write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 	while (len > 0) {
@@ -59,10 +60,11 @@ void write_all(int fd, const void *buf, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return;
+			return -1;
 		p += n;
 		len -= (size_t)n;
 	}
+	return 0;
 }
 
 void send_frame(char kind, const void *payload, size_t len, int fd_to_pass)
@@ -126,7 +128,7 @@ static void read_exact(void *buf, size_t len)
 	}
 }
 
-/* Frames from the parent come in the order it sends them (P, G, M, J, K);
+/* Frames from the parent come in the order it sends them (P, G, J, K);
  * a wait for one takes any that come first and remembers them. */
 static char *arrived[256];
 static uint32_t arrived_len[256];
@@ -140,7 +142,7 @@ char *expect_frame(char kind, uint32_t *len)
 		read_exact(header, 5);
 		memcpy(&n, header, 4);
 		unsigned char got = (unsigned char)header[4];
-		if (!got || !strchr("PGMJK", got) || arrived[got] || n > MAX_PLAN)
+		if (!got || !strchr("PGJK", got) || arrived[got] || n > MAX_PLAN)
 			fail(EPROTO, "unexpected message %c from pyrunc", got);
 		char *payload = malloc(n + 1);
 		if (!payload)
@@ -267,13 +269,23 @@ static void op_join(const struct op *op)
  * pyrunc can wait for it, and this process exits. No other thread exists. */
 static void op_fork(void)
 {
+	int told[2];
+	char nothing;
+	/* The child writes to the init pipe too: it waits until we have told
+	 * pyrunc its pid, so that nothing of it can come first. */
+	if (pipe2(told, O_CLOEXEC) < 0)
+		fail(errno, NULL);
 	pid_t child = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (child < 0)
 		fail(errno, NULL);
 	if (child > 0) {
 		send_pid('C', child);
-		_exit(0);
+		_exit(0); /* closes told[1]: the child goes on */
 	}
+	close(told[1]);
+	while (read(told[0], &nothing, 1) < 0 && errno == EINTR)
+		;
+	close(told[0]);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
@@ -293,12 +305,19 @@ static void check(int rc)
 static void ready_and_wait(void)
 {
 	char path[32];
-	wait_cgroup(); /* nothing of the container may run outside its cgroup */
+	if (ex.fifofd < 0) {
+		/* exec: we say so first, then the parent moves us into the cgroup
+		 * (which may be frozen: exec --ignore-paused) and waits for the
+		 * init pipe to close at execve. */
+		send_frame('R', "", 0, -1);
+		wait_cgroup(); /* nothing of the container may run outside its cgroup */
+		return;
+	}
+	wait_cgroup();
 	send_frame('R', "", 0, -1);
-	if (ex.fifofd < 0)
-		return; /* exec: the parent waits for the init pipe to close */
 	/* Blocks until `start` opens the other end. */
-	int fd = open(fd_path(ex.fifofd, path), O_WRONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "self/fd/%d", ex.fifofd);
+	int fd = openat(private_proc(), path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		fail(errno, "opening the exec fifo");
 	close(ex.fifofd);
@@ -306,21 +325,46 @@ static void ready_and_wait(void)
 	close(ex.initpipe); /* pyrunc create is gone by now */
 	ex.initpipe = -1;
 	ex.startfd = fd;
-	write_all(fd, "0", 1);
+	if (write_all(fd, "0", 1) < 0)
+		fail(errno, "writing the exec fifo");
+}
+
+/* The process's user must be able to write the fifo it waits on. */
+static void check_fifo(void)
+{
+	char path[32];
+	snprintf(path, sizeof(path), "self/fd/%d", ex.fifofd);
+	if (faccessat(private_proc(), path, W_OK, 0) < 0)
+		fail(errno, "uid %d cannot write the exec fifo", (int)getuid());
 }
 
 static void op_setgroups(const struct op *op)
 {
 	size_t n = op->args[0].len / sizeof(uint32_t);
-	gid_t gids[65536];
-	if (n > 65536)
-		fail(EINVAL, NULL);
+	gid_t *gids = calloc(n + 1, sizeof(gid_t));
+	if (!gids)
+		fail(ENOMEM, NULL);
 	for (size_t i = 0; i < n; i++) {
 		uint32_t g;
 		memcpy(&g, op->args[0].data + i * sizeof(g), sizeof(g));
 		gids[i] = g;
 	}
 	check(setgroups(n, gids));
+	free(gids);
+}
+
+/* A change of credentials resets "dumpable" (to fs.suid_dumpable): set it
+ * back, so the container's user cannot ptrace us before execve. */
+static void set_ids(const struct op *op)
+{
+	if (op->code == OP_SETGID) {
+		gid_t g = (gid_t)arg_int(op, 0);
+		check(setresgid(g, g, g));
+	} else {
+		uid_t u = (uid_t)arg_int(op, 0);
+		check(setresuid(u, u, u));
+	}
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
 static void run_op(const struct op *op)
@@ -333,18 +377,23 @@ static void run_op(const struct op *op)
 			ex.in_userns = 1;
 		break;
 	case OP_USERNS_SYNC: {
+		/* An unprivileged parent can open our id map files only while we
+		 * are dumpable; nobody else sees us yet (a new user namespace, no
+		 * other namespace joined, the host's pid namespace). */
 		uint32_t len;
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 		send_pid('S', getpid());
 		expect_frame('G', &len);
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 		break;
 	}
 	case OP_BECOME_ROOT:
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 			fail(errno, NULL);
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* see set_ids */
 		break;
 	case OP_FORK: op_fork(); break;
 	case OP_WAIT_CGROUP: wait_cgroup(); break;
-	case OP_WAIT_CGROUP_DIRS: { uint32_t len; expect_frame('M', &len); break; }
 	case OP_ROOT_PRIVATE: op_root_private(op); break;
 	case OP_BIND_ROOTFS: op_bind_rootfs(op); break;
 	case OP_MOUNT: op_mount(op); break;
@@ -376,21 +425,16 @@ static void run_op(const struct op *op)
 	case OP_SECCOMP: op_seccomp(op); break;
 	case OP_KEEP_CAPS: check(prctl(PR_SET_KEEPCAPS, (unsigned long)arg_int(op, 0), 0, 0, 0)); break;
 	case OP_SETGROUPS: op_setgroups(op); break;
-	case OP_SETGID: { gid_t g = (gid_t)arg_int(op, 0); check(setresgid(g, g, g)); break; }
-	case OP_SETUID: { uid_t u = (uid_t)arg_int(op, 0); check(setresuid(u, u, u)); break; }
-	case OP_CAPSET: op_capset(op); break;
+	case OP_SETGID:
+	case OP_SETUID: set_ids(op); break;
+	case OP_CAPSET: op_capset(op); prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); break;
 	case OP_UMASK: ex.umask = (mode_t)arg_int(op, 0); break;
 	case OP_NO_NEW_PRIVS: check(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)); break;
 	case OP_ENV: op_env(op); break;
 	case OP_CLOSE_FDS: op_close_fds(op); break;
 	case OP_CHDIR: op_chdir(op); break;
 	case OP_FIND_EXEC: op_find_exec(op); break;
-	case OP_CHECK_FIFO: {
-		char path[32];
-		if (access(fd_path(ex.fifofd, path), W_OK) < 0)
-			fail(errno, "uid %d cannot write the exec fifo", (int)getuid());
-		break;
-	}
+	case OP_CHECK_FIFO: check_fifo(); break;
 	case OP_READY: ready_and_wait(); break;
 	case OP_EXEC: op_exec(op); break;
 	case OP_TIME_OFFSETS: op_time_offsets(op); break;
@@ -403,11 +447,28 @@ static void run_op(const struct op *op)
 	}
 }
 
+/* Every fd the caller let us inherit, but stdio, the preserved ones (those
+ * below OP_CLOSE_FDS's first) and the init pipe, goes now, before we join
+ * or make any namespace: once we are seen in the container's pid namespace,
+ * a process there with CAP_SYS_PTRACE could read them in /proc/PID/fd. */
+static void close_inherited_fds(void)
+{
+	unsigned int first = 3;
+	for (int i = 0; i < nops; i++)
+		if (ops[i].code == OP_CLOSE_FDS)
+			first = (unsigned int)arg_int(&ops[i], 0);
+	unsigned int pipe = (unsigned int)ex.initpipe;
+	if (pipe > first)
+		syscall(SYS_close_range, first, pipe - 1, 0);
+	syscall(SYS_close_range, pipe >= first ? pipe + 1 : first, ~0U, 0);
+}
+
 static void execute_plan(void)
 {
 	uint32_t len;
 	char *raw = expect_frame('P', &len);
 	parse_plan(raw, len);
+	close_inherited_fds();
 	open_host_paths();
 	/* Set-up files get exactly the modes the plan names; the process's own
 	 * umask (the caller's unless process.user.umask) is restored at execve. */

@@ -30,7 +30,8 @@ struct executor {
 	int startfd;       /* the fifo open for writing once start came: errors go there */
 	int pty_master, pty_slave;
 	int cgroup_tmpfs;  /* the v1 cgroup tmpfs mount, for its hierarchies */
-	int devnull;       /* the host's /dev/null, the source of masked files */
+	int devnull;       /* the container's /dev/null, checked: the source of masked files */
+	int procfd;        /* a procfs of our own (private_proc) */
 	int in_userns;
 	char *hook_states[2];
 	char **env;        /* the process's environment, NULL-terminated */
@@ -71,6 +72,8 @@ void op_mask(const struct op *op);
 void op_readonly(const struct op *op);
 void op_root_readonly(const struct op *op);
 int open_in_root(int root, const char *path, int flags, uint64_t resolve);
+void refuse_procfs(int fd, const char *dest);
+int private_proc(void);
 int ensure_dir(int root, const char *path, int depth);
 char *fd_path(int fd, char buf[32]);
 
@@ -92,7 +95,8 @@ void op_close_fds(const struct op *op);
 void op_chdir(const struct op *op);
 void op_find_exec(const struct op *op);
 void op_exec(const struct op *op);
-void write_all(int fd, const void *buf, size_t len);
+/* 0, or -1 with errno (a short write: ENOSPC, EPIPE...). */
+int write_all(int fd, const void *buf, size_t len);
 
 /* attributes.c */
 void op_time_offsets(const struct op *op);

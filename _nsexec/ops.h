@@ -15,7 +15,6 @@ enum plan_op {
 	OP_BECOME_ROOT = 4,    /* uid/gid 0 of the user namespace */
 	OP_FORK = 5,           /* CLONE_PARENT child; the rest runs in it */
 	OP_WAIT_CGROUP = 6,    /* wait for the parent's word that we are in the cgroup */
-	OP_WAIT_CGROUP_DIRS = 7, /* wait for the parent's word that the cgroup dirs exist */
 	/* the root filesystem */
 	OP_ROOT_PRIVATE = 10,  /* i mount flags for "/" (propagation) */
 	OP_BIND_ROOTFS = 11,   /* s host path of the rootfs */
@@ -31,8 +30,8 @@ enum plan_op {
 	OP_SYMLINK = 18,       /* s target, s link path */
 	OP_HOSTNAME = 19,      /* s name */
 	OP_DOMAINNAME = 20,    /* s name */
-	OP_CONSOLE = 21,       /* s ptmx path ("" = /dev/ptmx of the current root),
-				  i rows, i cols, i bind over /dev/console */
+	OP_CONSOLE = 21,       /* s the devpts dir in the root, i rows, i cols,
+				  i bind over /dev/console */
 	OP_HOOK_STATES = 22,   /* ask the parent for hook states (it runs its own hooks) */
 	OP_HOOK = 23,          /* i which state (0 create, 1 start), s path, i timeout,
 				  l args, l env */
@@ -60,7 +59,8 @@ enum plan_op {
 	OP_CHDIR = 45,         /* s cwd, i 1 = may fail (tried again after the user change) */
 	OP_FIND_EXEC = 46,     /* s args[0] */
 	OP_CHECK_FIFO = 47,    /* the fifo is writable by the process's user */
-	OP_READY = 48,         /* tell the parent; then wait for start on the fifo */
+	OP_READY = 48,         /* create: in the cgroup, tell the parent, wait for start
+				  on the fifo; exec: tell the parent, wait to be in the cgroup */
 	OP_EXEC = 49,          /* l args */
 	/* attributes of the process (attributes.c) */
 	OP_TIME_OFFSETS = 60,  /* s text for /proc/self/timens_offsets (before the fork) */
@@ -80,7 +80,7 @@ enum mount_how {
 	MOUNT_HOW_COPYUP = 4,     /* flag: tmpfs gets a copy of what it covers */
 	MOUNT_HOW_NO_SYMLINK = 8, /* flag: the destination may not be a symlink (proc, sysfs) */
 	MOUNT_HOW_SYSFS_FALLBACK = 16, /* flag: on EPERM bind the host's /sys read-only */
-	MOUNT_HOW_LATE_SOURCE = 32, /* flag: a bind source that exists only later (cgroup) */
+	MOUNT_HOW_LATE_SOURCE = 32, /* flag: a bind source made after the spawn (the cgroup) */
 };
 
 #endif

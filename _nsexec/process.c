@@ -41,21 +41,25 @@ static int here(void)
 	return ex.rootfd;
 }
 
-static int open_pty_master(const char *ptmx)
+/* ptmx of the devpts mounted at pts_dir, opened only once that is checked
+ * to be a devpts: in a devpts "ptmx" is always its multiplexer, whereas a
+ * container may have made its /dev/ptmx any device it likes. */
+static int open_pty_master(const char *pts_dir)
 {
 	struct statfs fs;
-	int fd = open_in_root(*ptmx ? ex.rootfd : here(), *ptmx ? ptmx : "/dev/ptmx",
-			      O_RDWR | O_NOCTTY, 0);
+	int pts = open_in_root(here(), pts_dir, O_PATH | O_DIRECTORY, 0);
+	if (pts < 0)
+		fail(errno, "opening %s (the container needs devpts there for a terminal)", pts_dir);
+	if (fstatfs(pts, &fs) < 0 || fs.f_type != DEVPTS_SUPER_MAGIC)
+		fail(0, "%s is not a devpts (the container needs one there for a terminal)", pts_dir);
+	int fd = openat(pts, "ptmx", O_RDWR | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		fail(errno, "opening a pty at %s (the container needs devpts at /dev/pts)",
-		     *ptmx ? ptmx : "/dev/ptmx");
-	if (fstatfs(fd, &fs) < 0 || fs.f_type != DEVPTS_SUPER_MAGIC)
-		fail(0, "%s is not a devpts pty multiplexer", *ptmx ? ptmx : "/dev/ptmx");
+		fail(errno, "opening a pty in %s", pts_dir);
+	close(pts);
 	return fd;
 }
 
-/* /dev/console in the root becomes the pty; whatever the image has there
- * (a symlink included) is replaced, never followed. */
+/* /dev/console in the root becomes the pty. */
 static void bind_console(int slave)
 {
 	char base[] = "console";
@@ -63,10 +67,12 @@ static void bind_console(int slave)
 	int dev = ensure_dir(ex.rootfd, "/dev", 0);
 	if (dev < 0)
 		fail(errno, "/dev");
-	if (fstatat(dev, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode) &&
-	    !S_ISCHR(st.st_mode) && unlinkat(dev, base, 0) < 0)
+	refuse_procfs(dev, "/dev");
+	/* Whatever the image has there is replaced, never opened (a device of
+	 * its choice) nor followed (a symlink). */
+	if (unlinkat(dev, base, 0) < 0 && errno != ENOENT)
 		fail(errno, "replacing /dev/console");
-	int made = openat(dev, base, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int made = openat(dev, base, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (made < 0)
 		fail(errno, "creating /dev/console");
 	close(made);
@@ -136,48 +142,93 @@ void op_hook_states(const struct op *op)
 		fail(EPROTO, "hook states");
 }
 
-/* Wait for a hook, reading what it says; 0 when it timed out (and was killed). */
-static int wait_hook(pid_t pid, int out, int timeout, char *said, size_t size, int *status)
+struct hook_io {
+	const char *state; /* what is left to write to its stdin */
+	size_t left;
+	int in, out;       /* our ends of its stdin and stdout+stderr; -1 once closed */
+	char said[1024];   /* the tail of what it said */
+	size_t used;
+};
+
+/* Keep the tail of what the hook says: its last line is what gets reported. */
+static void keep_tail(struct hook_io *io, const char *chunk, size_t n)
+{
+	size_t room = sizeof(io->said) - 1;
+	if (n >= room) {
+		memcpy(io->said, chunk + n - room, room);
+		io->used = room;
+		return;
+	}
+	if (io->used + n > room) {
+		size_t drop = io->used + n - room;
+		memmove(io->said, io->said + drop, io->used - drop);
+		io->used -= drop;
+	}
+	memcpy(io->said + io->used, chunk, n);
+	io->used += n;
+}
+
+/* One round of the hook's pipes: feed its stdin, read its output; 0 once
+ * its output ends. */
+static int pump_hook(struct hook_io *io, int timeout_ms)
+{
+	struct pollfd p[2] = {{.fd = io->out, .events = POLLIN}, {.fd = io->in, .events = POLLOUT}};
+	if (poll(p, io->in >= 0 ? 2 : 1, timeout_ms) <= 0)
+		return 1;
+	if (io->in >= 0 && p[1].revents) {
+		ssize_t n = write(io->in, io->state, io->left);
+		if (n > 0) {
+			io->state += n;
+			io->left -= (size_t)n;
+		}
+		if (io->left == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			close(io->in); /* all of the state, or a hook that does not read it */
+			io->in = -1;
+		}
+	}
+	if (!p[0].revents)
+		return 1;
+	char chunk[4096];
+	ssize_t n = read(io->out, chunk, sizeof(chunk));
+	if (n > 0)
+		keep_tail(io, chunk, (size_t)n);
+	return n > 0 || (n < 0 && errno == EINTR);
+}
+
+/* Run the hook's pipes until it is done; 0 when it ran past its timeout
+ * (it is killed then). The clock starts before the state is written. */
+static int wait_hook(pid_t pid, struct hook_io *io, int timeout, int *status)
 {
 	struct timespec start, now;
-	size_t used = 0;
+	int output = 1; /* its output is still open */
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
-		int left = -1;
+		int left = 100; /* ms: how often to look whether it has exited */
 		if (timeout > 0) {
 			clock_gettime(CLOCK_MONOTONIC, &now);
 			long ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-			left = (int)(timeout * 1000L - ms);
-			if (left <= 0) {
+			if (ms >= timeout * 1000L) {
 				kill(pid, SIGKILL);
 				waitpid(pid, status, 0);
 				return 0;
 			}
+			if (timeout * 1000L - ms < left)
+				left = (int)(timeout * 1000L - ms);
 		}
-		struct pollfd p = {.fd = out, .events = POLLIN};
-		if (poll(&p, 1, left) <= 0)
-			continue;
-		char chunk[4096];
-		ssize_t n = read(out, chunk, sizeof(chunk));
-		if (n <= 0)
+		if (output)
+			output = pump_hook(io, left);
+		else
+			poll(NULL, 0, left < 10 ? left : 10);
+		if (waitpid(pid, status, WNOHANG) == pid)
 			break;
-		/* Keep the tail: the last line is what gets reported. */
-		if ((size_t)n >= size - 1) {
-			memcpy(said, chunk + n - (size - 1), size - 1);
-			used = size - 1;
-		} else {
-			if (used + (size_t)n > size - 1) {
-				size_t drop = used + (size_t)n - (size - 1);
-				memmove(said, said + drop, used - drop);
-				used -= drop;
-			}
-			memcpy(said + used, chunk, (size_t)n);
-			used += (size_t)n;
-		}
 	}
-	said[used] = '\0';
-	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
-		;
+	/* What it said before it exited (not waiting for children it left). */
+	fcntl(io->out, F_SETFL, O_NONBLOCK);
+	char chunk[4096];
+	ssize_t n;
+	while ((n = read(io->out, chunk, sizeof(chunk))) > 0)
+		keep_tail(io, chunk, (size_t)n);
+	io->said[io->used] = '\0';
 	return 1;
 }
 
@@ -190,11 +241,13 @@ static const char *last_line(char *text)
 	return nl ? nl + 1 : text;
 }
 
+static void reset_signals(void);
+
 void op_hook(const struct op *op)
 {
 	const char *state = ex.hook_states[arg_int(op, 0) ? 1 : 0], *path = arg_str(op, 1);
 	int timeout = (int)arg_int(op, 2), in[2], out[2], status = 0;
-	char **args = arg_list(op, 3), **env = arg_list(op, 4), said[1024];
+	char **args = arg_list(op, 3), **env = arg_list(op, 4);
 	char *fallback[] = {(char *)path, NULL};
 	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0)
 		fail(errno, NULL);
@@ -202,6 +255,7 @@ void op_hook(const struct op *op)
 	if (pid < 0)
 		fail(errno, NULL);
 	if (pid == 0) {
+		reset_signals(); /* a hook starts as any program would */
 		dup2(in[0], 0);
 		dup2(out[1], 1);
 		dup2(out[1], 2);
@@ -210,9 +264,11 @@ void op_hook(const struct op *op)
 	}
 	close(in[0]);
 	close(out[1]);
-	write_all(in[1], state, strlen(state));
-	close(in[1]);
-	int finished = wait_hook(pid, out[0], timeout, said, sizeof(said), &status);
+	fcntl(in[1], F_SETFL, O_NONBLOCK);
+	struct hook_io io = {.state = state, .left = strlen(state), .in = in[1], .out = out[0]};
+	int finished = wait_hook(pid, &io, timeout, &status);
+	if (io.in >= 0)
+		close(io.in);
 	close(out[0]);
 	free(args);
 	free(env);
@@ -221,7 +277,7 @@ void op_hook(const struct op *op)
 	if (WIFSIGNALED(status))
 		fail(0, "killed by signal %d", WTERMSIG(status));
 	if (WEXITSTATUS(status) != 0) {
-		const char *line = last_line(said);
+		const char *line = last_line(io.said);
 		fail(0, "exit status %d%s%s", WEXITSTATUS(status), *line ? ": " : "", line);
 	}
 }
@@ -300,7 +356,13 @@ static char *home_of(uid_t uid)
 	static char home[PATH_MAX + 8];
 	char line[4096];
 	snprintf(home, sizeof(home), "HOME=/");
-	int fd = open_in_root(here(), "/etc/passwd", O_RDONLY, 0);
+	struct stat st;
+	/* Not blocking on a fifo the image put there: a regular file or nothing. */
+	int fd = open_in_root(here(), "/etc/passwd", O_RDONLY | O_NONBLOCK, 0);
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		fd = -1;
+	}
 	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
 	while (f && fgets(line, sizeof(line), f)) {
 		char *fields[7] = {0}, *p = line;
@@ -341,14 +403,14 @@ static int cmp_int(const void *a, const void *b)
 	return *(const int *)a - *(const int *)b;
 }
 
-/* Close every fd from `first` up but our own (all close-on-exec): nothing
+/* Close every fd from `first` up but those we still need (all close-on-exec): nothing
  * of the host reaches the container, and none can serve as a way out of
  * the root (a cwd of /proc/self/fd/N) before the chdir. */
 void op_close_fds(const struct op *op)
 {
 	int keep[8], n = 0;
 	unsigned int from = (unsigned int)arg_int(op, 0);
-	int mine[] = {ex.initpipe, ex.fifofd, ex.rootfd, ex.pty_slave, ex.startfd};
+	int mine[] = {ex.initpipe, ex.fifofd, ex.rootfd, ex.pty_slave, ex.startfd, ex.procfd};
 	for (size_t i = 0; i < sizeof(mine) / sizeof(mine[0]); i++)
 		if (mine[i] >= (int)from)
 			keep[n++] = mine[i];

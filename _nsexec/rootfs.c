@@ -100,15 +100,17 @@ int ensure_dir(int root, const char *path, int depth)
 		return -1;
 	}
 	split_path(path, parent, base);
-	int parentfd = ensure_dir(root, parent, depth + 1);
+	int parentfd = ensure_dir(root, parent, depth); /* depth counts symlinks only */
 	if (parentfd < 0)
 		return -1;
 	if (strcmp(base, "..") == 0 || strcmp(base, ".") == 0) {
 		close(parentfd);
 		return open_in_root(root, path, O_PATH | O_DIRECTORY, 0);
 	}
-	if (mkdirat(parentfd, base, 0755) == 0 || errno != EEXIST) {
+	if (mkdirat(parentfd, base, 0755) == 0) {
 		fd = openat(parentfd, base, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	} else if (errno != EEXIST) {
+		fd = -1; /* EROFS, EACCES...: said as it is */
 	} else if (link_target(parentfd, parent, base, next) == 0) {
 		fd = ensure_dir(root, next, depth + 1); /* a dangling symlink */
 	} else {
@@ -264,10 +266,50 @@ void op_bind_rootfs(const struct op *op)
 	ex.rootfd = must(open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC), "opening", rootfs);
 }
 
+/* What may be mounted over inside the container's /proc, as with runc (lxcfs
+ * and the like bind these); anything else there is refused. */
+static const char *const proc_targets[] = {
+	"/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat", "/proc/swaps",
+	"/proc/uptime", "/proc/loadavg", "/proc/slabinfo", "/proc/net/dev",
+	"/proc/sys/kernel/ns_last_pid", NULL,
+};
+
+/* A mount point must not lie in a procfs (a symlink of the image can point
+ * at /proc/self/...): mounting there would reach the set-up process's own
+ * files (its fds, its oom score). */
+void refuse_procfs(int fd, const char *dest)
+{
+	struct statfs fs;
+	char clean[PATH_MAX];
+	if (fstatfs(fd, &fs) < 0 || fs.f_type != PROC_SUPER_MAGIC)
+		return;
+	snprintf(clean, sizeof(clean), "/%s", dest + strspn(dest, "/"));
+	clean[strlen(clean) - (strlen(clean) > 1 && clean[strlen(clean) - 1] == '/')] = '\0';
+	for (const char *const *p = proc_targets; *p; p++)
+		if (strcmp(clean, *p) == 0)
+			return;
+	fail(0, "%s is inside /proc: refusing to mount there", dest);
+}
+
 static int mount_target(const char *dest, int want_dir)
 {
 	int fd = want_dir ? ensure_dir(ex.rootfd, dest, 0) : ensure_file(ex.rootfd, dest, 0);
-	return must(fd, "making the mount point", dest);
+	must(fd, "making the mount point", dest);
+	refuse_procfs(fd, dest);
+	return fd;
+}
+
+/* A procfs of our own, never attached: the exec fifo is reached through its
+ * self/fd, not through the container's /proc. */
+int private_proc(void)
+{
+	char *none[] = {NULL};
+	int err = 0;
+	if (ex.procfd < 0)
+		ex.procfd = new_fs("proc", "proc", none, &err);
+	if (ex.procfd < 0)
+		fail(err, "mounting a private procfs");
+	return ex.procfd;
 }
 
 static void refuse_symlink(const char *dest)
@@ -317,7 +359,9 @@ void prepare_bind(const struct op *op)
 			prepared[i] = -1;
 		any_prepared = 1;
 	}
-	if (is_bind(how) && !(how & MOUNT_HOW_LATE_SOURCE))
+	/* An unprivileged caller may clone no mount before it owns a user and
+	 * mount namespace: its sources are bound later, in the container. */
+	if (is_bind(how) && !(how & MOUNT_HOW_LATE_SOURCE) && geteuid() == 0)
 		prepared[current_op] = clone_source(op, how, &prepared_is_dir[current_op]);
 }
 
@@ -517,6 +561,9 @@ void op_check_proc(const struct op *op)
 {
 	(void)op;
 	close(open_proc());
+	/* Made now, with the privileges it takes and before the masks cover
+	 * parts of /proc (after which the kernel refuses a new procfs). */
+	private_proc();
 }
 
 void op_sysctl(const struct op *op)

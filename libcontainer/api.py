@@ -6,6 +6,8 @@
     api.start(container)
     print(api.state(store, "c1"))                 # the runtime-spec state dict
     pid = api.exec_process(container, api.process_spec(container, ["ps"]))
+    api.update(container, {"pids": {"limit": 100}})  # new linux.resources values
+    print(api.stats(container))                   # usage, as `events --stats` prints it
     api.kill(container, 15)
     api.delete(container, force=True)
 
@@ -29,11 +31,18 @@ from libcontainer.pause import pause, resume
 from libcontainer.run import run
 from libcontainer.start import start
 from libcontainer.state import StateStore
+from libcontainer.update import update
 
 __all__ = ["Container", "PyruncError", "StateStore", "create", "delete", "exec_process",
-           "kill", "load_bundle", "pause", "process_spec", "resume", "run", "start", "state"]
+           "kill", "load_bundle", "pause", "process_spec", "resume", "run", "start", "state",
+           "stats", "update"]
 
 
 def state(store, container_id):
     """The runtime-spec state of a container (runtime.md "State") as a dict."""
     return Container.load(store, container_id).oci_state()
+
+
+def stats(container):
+    """The container's resource usage (the "data" of `pyrunc events --stats`)."""
+    return container.cgroup().stats()

@@ -11,6 +11,8 @@ payload. From the init (see KINDS):
   T  a pty master, passed with the frame (SCM_RIGHTS)
   N  a seccomp notification fd, passed with the frame
 To the init: P the plan, G id maps written, J in the cgroup, K hook states.
+(The init reads them in that order, remembering any that come before it
+waits for them.)
 """
 import _socket
 import os
@@ -68,14 +70,14 @@ class Channel:
         return True
 
     def _fill(self):
-        data, ancillary, _flags, _addr = self.sock.recvmsg(
-            65536, _socket.CMSG_SPACE(_MAX_FDS * _FD_SIZE))
+        data, ancillary, flags, _addr = self.sock.recvmsg(
+            65536, _socket.CMSG_SPACE(_MAX_FDS * _FD_SIZE), _socket.MSG_CMSG_CLOEXEC)
         for level, kind, payload in ancillary:
             if level == _socket.SOL_SOCKET and kind == _socket.SCM_RIGHTS:
-                for i in range(0, len(payload) - _FD_SIZE + 1, _FD_SIZE):
-                    fd = int.from_bytes(payload[i:i + _FD_SIZE], sys.byteorder)
-                    os.set_inheritable(fd, False)
-                    self._fds.append(fd)
+                self._fds += [int.from_bytes(payload[i:i + _FD_SIZE], sys.byteorder)
+                              for i in range(0, len(payload) - _FD_SIZE + 1, _FD_SIZE)]
+        if flags & _socket.MSG_CTRUNC:
+            raise OSError(0, "the container init passed more fds than expected")
         self._buffer += data
         return bool(data)
 

@@ -36,6 +36,9 @@ class Container:
 
     def cgroup(self):
         from libcontainer import cgroups
+        if not self.record.get("cgroup"):
+            raise errors.PyruncError(
+                f"container {self.id} has no cgroup (an unprivileged user created it)")
         return cgroups.manager_from_state(self.record["cgroup"])
 
     def status(self):
@@ -58,14 +61,17 @@ class Container:
     def oci_state(self):
         """The runtime-spec state object (runtime.md "State"), plus runc's extras."""
         status = self.status()
-        return {
+        state = {
             "ociVersion": self.spec.get("ociVersion", OCI_VERSION),
             "id": self.id,
-            "status": status,
             "pid": self.pid if status != "stopped" else 0,
+            "status": status,
             "bundle": self.record["bundle"],
             "rootfs": self.record["rootfs"],
             "created": self.record["created"],
-            "annotations": self.spec.get("annotations", {}),
-            "owner": "",
         }
+        # runc leaves annotations out when there are none.
+        if self.spec.get("annotations"):
+            state["annotations"] = self.spec["annotations"]
+        state["owner"] = ""
+        return state

@@ -1,10 +1,10 @@
 """create: a container whose init is set up and waits for `start` (runtime.md)."""
 import os
 import _signal as signal  # the C module: signal.py would import enum (~5 ms)
-import sys
 import time
 
-from libcontainer import cgroups, errors, launcher, namespaces, plan, state as statestore
+from libcontainer import cgroups, diagnostics, errors, launcher, plan, state as statestore
+from libcontainer import state_fast
 from libcontainer.cgroups import warmup
 from libcontainer.config import loader, unsupported
 from libcontainer.container import Container
@@ -25,9 +25,10 @@ def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
     spec = loader.load_bundle(bundle)
     _check_terminal(spec, console_socket, on_console)
     _check_namespaces(spec)
+    unsupported.refuse_labels(spec)
     ignored = unsupported.not_applied(spec)
     if ignored:
-        print(f"pyrunc: warning: not applied yet: {', '.join(ignored)}", file=sys.stderr)
+        diagnostics.warning(f"not applied yet: {', '.join(ignored)}")  # to --log, not stdio
     store.make_dir(container_id)
     creation = _Creation(store, container_id, bundle, spec, systemd_cgroup,
                          None if no_new_keyring else f"_ses.{container_id}")
@@ -75,30 +76,44 @@ class _Creation:
         fifo = self.store.path(self.id, statestore.FIFO_NAME)
         os.mkfifo(fifo)
         os.chmod(fifo, 0o622)  # the init writes it, maybe as a non-root user
-        self.cgroup = cgroups.manager_for(self.linux.get("cgroupsPath"), self.id,
-                                          systemd=self.systemd_cgroup)
+        self.cgroup = self._cgroup_manager()
         self.rootfs = os.path.realpath(os.path.join(self.bundle, self.spec["root"]["path"]))
         ops = plan.compile_create(self.spec, plan.CreateContext(
-            self.bundle, self.rootfs, fifo, self.cgroup.dirs(), preserve_fds,
-            seccomp_program(self.spec) if process else None, keyring=self.keyring))
+            self.bundle, self.rootfs, fifo, self.cgroup.dirs() if self.cgroup else {},
+            preserve_fds, seccomp_program(self.spec) if process else None,
+            keyring=self.keyring, rootless=ROOTLESS))
         self.store.save(self.id, self._record(0))
         self.launched = launcher.spawn(ops, on_stage1=self._write_id_maps)
-        self._make_cgroup()  # while the init enters its namespaces and mounts
         channel = self.launched.channel
-        launcher.tell(channel, b"M")  # the init may mount the cgroup dirs now
-        # The init builds the container's root meanwhile, and waits for this
-        # word before anything that needs the cgroup (a cgroup namespace,
-        # hooks, saying it is ready); see cgroups/warmup.py for the move's cost.
-        self.cgroup.add_pid(self.launched.pid)
+        if self.cgroup:
+            self._make_cgroup()  # while the init enters its namespaces
+            # The init waits in its namespaces for this word, then sets up the
+            # container (see cgroups/warmup.py for what the move costs).
+            self.cgroup.add_pid(self.launched.pid)
         launcher.tell(channel, b"J")
         launcher.serve(channel, console_socket, on_console,
                        handlers={"hooks": self._runtime_hooks, "seccomp": self._seccomp_agent})
         record = self._record(self.launched.pid)
         self.store.save(self.id, record)
+        state_fast.write(Container(self.store, record))
         if pid_file:
             write_pid_file(pid_file, self.launched.pid)
         channel.close()
         return Container(self.store, record)
+
+    def _cgroup_manager(self):
+        """None for an unprivileged caller: it may not make cgroups (as runc
+        without systemd's delegation), so limits are refused, not ignored."""
+        if not ROOTLESS:
+            return cgroups.manager_for(self.linux.get("cgroupsPath"), self.id,
+                                       systemd=self.systemd_cgroup)
+        limits = {k: v for k, v in (self.linux.get("resources") or {}).items()
+                  if v and k != "devices"}  # no devices to guard in a user namespace
+        if limits:
+            raise errors.ConfigError(
+                f"linux.resources.{next(iter(limits))}: an unprivileged caller gets no "
+                "cgroup to apply it in")
+        return None
 
     def _make_cgroup(self):
         self.cgroup.create()
@@ -137,7 +152,7 @@ class _Creation:
             "id": self.id, "pid": pid,
             "pidStartTime": statestore.process_start_time(pid) if pid else None,
             "bundle": self.bundle, "rootfs": self.rootfs, "created": now_rfc3339(),
-            "config": self.spec, "cgroup": self.cgroup.to_state(),
+            "config": self.spec, "cgroup": self.cgroup.to_state() if self.cgroup else None,
         }
 
     def undo(self):
@@ -151,6 +166,10 @@ class _Creation:
             except errors.PyruncError:
                 pass
         self.store.remove(self.id)
+
+
+# An unprivileged caller runs rootless containers (runc's --rootless auto).
+ROOTLESS = os.geteuid() != 0
 
 
 def seccomp_program(spec):

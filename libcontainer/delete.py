@@ -28,6 +28,15 @@ def delete(container, force=False):
         from libcontainer import hooks
         hooks.run(container.spec, "poststop", hooks.state_json(
             container.spec, container.id, "stopped", 0, container.record["bundle"]))
+    remove_image_bundle(container.store.root, container.id)
+
+
+def remove_image_bundle(state_root, container_id):
+    """A run-image container's overlay root, writable layer and network
+    lease (libcontainer/images/containers.py); for any other, one stat."""
+    if os.path.isdir(os.path.join(state_root, ".images", "containers", container_id)):
+        from libcontainer.images import containers
+        containers.remove(state_root, container_id)
 
 
 def _reap_if_ours(pid):

@@ -7,11 +7,11 @@ capabilities from the process spec the caller built (see process_spec()).
 """
 from libcontainer import errors, launcher, plan
 from libcontainer.cgroups import warmup
-from libcontainer.create import seccomp_program
+from libcontainer.create import ROOTLESS, seccomp_program
 
 
 def process_spec(container, args, env=(), cwd=None, user=None, terminal=False,
-                 process_json=None):
+                 process_json=None, caps=()):
     """The exec'd process: the container's process with the caller's changes.
 
     env adds to (and overrides) the container's env, as with runc exec -e."""
@@ -22,6 +22,8 @@ def process_spec(container, args, env=(), cwd=None, user=None, terminal=False,
     merged.update(item.partition("=")[::2] for item in env)
     base.update(args=list(args), env=[f"{k}={v}" for k, v in merged.items()],
                 terminal=terminal)
+    if caps:
+        base["capabilities"] = _with_caps(base.get("capabilities") or {}, caps)
     base.pop("consoleSize", None)
     if cwd:
         base["cwd"] = cwd
@@ -30,13 +32,25 @@ def process_spec(container, args, env=(), cwd=None, user=None, terminal=False,
     return base
 
 
+def _with_caps(capabilities, caps):
+    """runc exec --cap: each capability added to the bounding, effective,
+    permitted and ambient sets (and inheritable, so ambient takes)."""
+    merged = {}
+    for name in ("bounding", "effective", "permitted", "inheritable", "ambient"):
+        have = list(capabilities.get(name) or [])
+        merged[name] = have + [cap for cap in caps if cap not in have]
+    return merged
+
+
 def exec_process(container, process, *, console_socket=None, on_console=None,
-                 preserve_fds=0):
+                 preserve_fds=0, ignore_paused=False):
     """Start the process, a child of the caller; returns its pid once it has
-    exec'd."""
+    exec'd. ignore_paused: a paused container is no error (the process
+    starts frozen, as with runc exec --ignore-paused)."""
     warmup.start()  # see there: the move into the cgroup below finds the lock warm
     status = container.status()
-    if status not in ("running", "created"):
+    allowed = ("running", "created", "paused") if ignore_paused else ("running", "created")
+    if status not in allowed:
         raise errors.InvalidState(f"cannot exec in container {container.id}: it is {status}")
     if process.get("terminal") and not (console_socket or on_console):
         raise errors.PyruncError("exec -t: --console-socket is required when detached")
@@ -44,17 +58,21 @@ def exec_process(container, process, *, console_socket=None, on_console=None,
     process = dict(process, env=process.get("env", []) + extra_env)
     linux = container.spec.get("linux", {})
     ops = plan.compile_exec(linux, container.pid, process,
-                            seccomp_program(container.spec), preserve_fds)
-    cgroup = container.cgroup()
+                            seccomp_program(container.spec), preserve_fds,
+                            rootless=ROOTLESS)
+    cgroup = container.cgroup() if container.record.get("cgroup") else None  # rootless: none
     launched = launcher.spawn(ops)
     channel = launched.channel
     try:
-        # As in create: the move may wait for an RCU grace period, which the
-        # child's set-up overlaps; it execs only after this message.
-        cgroup.add_pid(launched.pid)
+        handlers = {"seccomp": lambda _: _to_seccomp_agent(container, launched)}
+        # The child sets itself up, says it is ready, and execs once in the
+        # cgroup: there, a paused container freezes it (--ignore-paused).
+        launcher.serve(channel, console_socket, on_console, handlers=handlers)
+        if cgroup:
+            cgroup.add_pid(launched.pid)
         launcher.tell(channel, b"J")
-        launcher.serve(channel, console_socket, on_console, until=None,
-                       handlers={"seccomp": lambda _: _to_seccomp_agent(container, launched)})
+        if status != "paused":
+            launcher.serve(channel, console_socket, on_console, until=None, handlers=handlers)
     except BaseException:
         launcher.kill_and_reap(launched.pid)
         raise

@@ -12,9 +12,8 @@ only reported (runtime.md "Lifecycle"). subprocess is imported only here,
 and this module only when a config has hooks.
 """
 import subprocess
-import sys
 
-from libcontainer import errors, json_text
+from libcontainer import diagnostics, errors, json_text
 
 FATAL = ("prestart", "createRuntime", "createContainer", "startContainer")
 
@@ -41,7 +40,7 @@ def run(spec, kind, state):
         message = f"hooks.{kind}[{index}] {hook['path']}: {problem}"
         if kind in FATAL:
             raise errors.PyruncError(message)
-        print(f"pyrunc: warning: {message}", file=sys.stderr)
+        diagnostics.warning(message)  # to --log: stderr may be the container's
 
 
 def _run_one(hook, state):

@@ -3,7 +3,8 @@
 Not the json module: importing it pulls in re and enum (~4 ms), on the path
 of `pyrunc state`, which engines call again and again. The string escaping
 is the json module's own C function; the rest covers what these documents
-hold: dicts with string keys, lists, strings, ints, bools and None.
+hold: dicts with string keys, lists, strings, ints, bools and None. Without
+indent the text is compact (no spaces), like runc's.
 """
 from _json import encode_basestring_ascii as _string
 
@@ -20,7 +21,9 @@ def _parts(value, indent, depth):
     elif isinstance(value, int):
         yield str(value)
     elif isinstance(value, dict):
-        yield from _container("{", "}", [(_string(str(k)) + ": ", v) for k, v in value.items()],
+        # Compact without indent, as Go's encoding/json (runc) writes it.
+        colon = ":" if indent is None else ": "
+        yield from _container("{", "}", [(_string(str(k)) + colon, v) for k, v in value.items()],
                               indent, depth)
     elif isinstance(value, (list, tuple)):
         yield from _container("[", "]", [("", v) for v in value], indent, depth)

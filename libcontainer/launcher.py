@@ -69,8 +69,10 @@ def spawn(ops, on_stage1=None, on_child=None):
         failure = None
         if any(op.name == "OP_USERNS_SYNC" for op in ops):
             stage1_pid = expect(channel, "stage1")["pid"]
-            failure = failure or _call(on_stage1, stage1_pid)
-            channel.send(b"G")  # even after a failure: so that it goes on to exit
+            failure = _call(on_stage1, stage1_pid)
+            if failure is not None:
+                raise failure  # the id maps: their error, not the child's after it
+            channel.send(b"G")
         pid = expect(channel, "child")["pid"]
     except BaseException:
         kill_and_reap(intermediate)
@@ -178,12 +180,42 @@ def _reap(pid):
 
 
 def write_id_maps(pid, uid_mappings, gid_mappings):
-    """Write /proc/PID/{uid,gid}_map for a new user namespace."""
-    for name, mappings in (("uid_map", uid_mappings), ("gid_map", gid_mappings)):
-        text = "".join(f"{m['containerID']} {m['hostID']} {m['size']}\n" for m in mappings)
-        try:
-            with open(f"/proc/{pid}/{name}", "w") as f:
-                f.write(text)
-        except OSError as exc:
-            field = "linux.uidMappings" if name == "uid_map" else "linux.gidMappings"
-            raise errors.PyruncError(f"{field}: writing {name}: {exc.strerror}") from None
+    """Write /proc/PID/{uid,gid}_map for a new user namespace. An
+    unprivileged caller may map only its own ids, and for the gid only once
+    setgroups is denied; other maps need the setuid newuidmap/newgidmap
+    (with /etc/subuid, /etc/subgid), as with runc."""
+    for name, mappings, own in (("uid_map", uid_mappings, os.geteuid()),
+                                ("gid_map", gid_mappings, os.getegid())):
+        field = "linux.uidMappings" if name == "uid_map" else "linux.gidMappings"
+        if os.geteuid() == 0 or [(m["hostID"], m["size"]) for m in mappings] == [(own, 1)]:
+            _write_map(pid, name, field, mappings)
+        else:
+            _new_id_map(pid, name, field, mappings)
+
+
+def _write_map(pid, name, field, mappings):
+    text = "".join(f"{m['containerID']} {m['hostID']} {m['size']}\n" for m in mappings)
+    try:
+        if name == "gid_map" and os.geteuid() != 0:
+            with open(f"/proc/{pid}/setgroups", "w") as f:
+                f.write("deny")
+        with open(f"/proc/{pid}/{name}", "w") as f:
+            f.write(text)
+    except OSError as exc:
+        raise errors.PyruncError(f"{field}: writing {name}: {exc.strerror}") from None
+
+
+def _new_id_map(pid, name, field, mappings):
+    import subprocess
+    tool = "newuidmap" if name == "uid_map" else "newgidmap"
+    argv = [tool, str(pid)] + [str(m[k]) for m in mappings
+                               for k in ("containerID", "hostID", "size")]
+    try:
+        result = subprocess.run(argv, capture_output=True, text=True)
+    except OSError as exc:
+        raise errors.PyruncError(
+            f"{field}: mapping more than the caller's own id needs {tool}: {exc.strerror} "
+            "(apt-get install uidmap)") from None
+    if result.returncode != 0:
+        said = (result.stderr.strip().splitlines() or [f"exit {result.returncode}"])[-1]
+        raise errors.PyruncError(f"{field}: {tool}: {said}")

@@ -4,8 +4,11 @@ from libcontainer.start import start
 
 
 def run(store, container_id, bundle, *, detach=False, pid_file=None,
-        console_socket=None, preserve_fds=0, systemd_cgroup=False, no_new_keyring=False):
-    """Returns the container's exit status (0 when detached)."""
+        console_socket=None, preserve_fds=0, systemd_cgroup=False, keep=False,
+        no_new_keyring=False):
+    """Returns the container's exit status (0 when detached). keep: once
+    its process has exited the stopped container stays (runc's --keep);
+    when run itself fails it is deleted all the same."""
     options = dict(pid_file=pid_file, console_socket=console_socket,
                    preserve_fds=preserve_fds, systemd_cgroup=systemd_cgroup,
                    no_new_keyring=no_new_keyring)
@@ -19,13 +22,16 @@ def run(store, container_id, bundle, *, detach=False, pid_file=None,
     forwarder.install()
     masters = []
     container = None
+    exited = False
     try:
         container = create(store, container_id, bundle,
                            on_console=None if console_socket else masters.append, **options)
         forwarder.set_target(container.pid)
         start(container)
-        return foreground.wait(container.pid, masters[0] if masters else None)
+        status = foreground.wait(container.pid, masters[0] if masters else None)
+        exited = True
+        return status
     finally:
         forwarder.restore()
-        if container is not None:
+        if container is not None and not (keep and exited):
             delete(container, force=True)

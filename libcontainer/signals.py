@@ -4,10 +4,12 @@ import signal
 from libcontainer import errors
 
 
-def parse_signal(text):
+def parse_signal(text, allow_zero=False):
+    """-> the signal number. allow_zero: 0 is valid (kill(2)'s existence check)."""
     text = str(text).strip()
     number = int(text) if text.isdigit() else _by_name(text.upper())
-    if number is None or not 0 < number < signal.NSIG:
+    lowest = 0 if allow_zero else 1
+    if number is None or not lowest <= number < signal.NSIG:
         raise errors.PyruncError(f"signal {text!r}: not a valid signal name or number")
     return number
 

@@ -14,6 +14,15 @@ import os
 from libcontainer import errors
 
 DEFAULT_ROOT = "/run/pyrunc"
+
+
+def default_root():
+    """/run/pyrunc; for an unprivileged caller $XDG_RUNTIME_DIR/pyrunc, as
+    runc (_nsexec/launcher.c says the same)."""
+    runtime_dir = os.environ.get("XDG_RUNTIME_DIR")
+    if os.geteuid() != 0 and runtime_dir:
+        return os.path.join(runtime_dir, "pyrunc")
+    return DEFAULT_ROOT
 STATE_FILE = "state.marshal"
 FIFO_NAME = "exec.fifo"
 # Letters, digits and _.+- starting with a letter or digit: never a path.
@@ -35,7 +44,7 @@ def check_id(container_id):
 
 class StateStore:
     def __init__(self, root=None):
-        self.root = os.path.abspath(root or DEFAULT_ROOT)
+        self.root = os.path.abspath(root or default_root())
 
     def path(self, container_id, *names):
         return os.path.join(self.root, container_id, *names)

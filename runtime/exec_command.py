@@ -26,7 +26,25 @@ def _load_process_file(path):
     return process
 
 
+def _refuse_lsm_flags(args):
+    # pyrunc applies no LSM label: running the process unconfined instead of
+    # under the profile asked for would be a weaker container than wanted.
+    for flag, value, lsm in (("--apparmor", args.apparmor, "AppArmor"),
+                             ("--process-label", args.process_label, "SELinux")):
+        if value:
+            raise errors.PyruncError(f"{flag} {value!r}: {lsm} labels are not supported by pyrunc")
+
+
+def _capability(name):
+    from libcontainer.capabilities import CAPABILITIES
+    full = name.upper() if name.upper().startswith("CAP_") else "CAP_" + name.upper()
+    if full not in CAPABILITIES:
+        raise errors.PyruncError(f"--cap {name}: unknown capability")
+    return full
+
+
 def build_process(args, container):
+    _refuse_lsm_flags(args)
     if args.process:
         return _load_process_file(args.process)
     if not args.command:
@@ -34,8 +52,9 @@ def build_process(args, container):
     user = parse_user(args.user) if args.user else None
     if args.additional_gids:
         user = dict(user or {}, additionalGids=args.additional_gids)
+    caps = [_capability(name) for name in args.cap]
     process = process_spec(container, args.command, env=args.env, cwd=args.cwd,
-                           user=user, terminal=args.tty)
+                           user=user, terminal=args.tty, caps=caps)
     if args.no_new_privs:
         process["noNewPrivileges"] = True
     return process
@@ -44,7 +63,8 @@ def build_process(args, container):
 def run_exec(args, store):
     container = Container.load(store, args.container_id)
     process = build_process(args, container)
-    options = dict(console_socket=args.console_socket, preserve_fds=args.preserve_fds)
+    options = dict(console_socket=args.console_socket, preserve_fds=args.preserve_fds,
+                   ignore_paused=args.ignore_paused)
     if args.detach:
         pid = exec_process(container, process, **options)
         if args.pid_file:

@@ -7,25 +7,47 @@ from runtime.log import Log
 
 
 def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
     log = Log()
-    debug = "--debug" in (sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    args = cli.Arguments()
     try:
-        args = cli.parse(argv)
-        log = Log(args.log, args.log_format, args.debug)
-        from libcontainer.state import StateStore
-        from runtime.commands import COMMANDS
-        status = COMMANDS[args.subcommand](args, StateStore(args.root))
+        try:
+            cli.parse(argv, args)
+        finally:
+            # The log exists (and takes usage errors) as soon as --log is read.
+            log = _open_log(args) or log
+        status = _dispatch(args, log)
     except cli.UsageError as exc:
         log.error(str(exc))
-        status = 2
+        status = exc.exit_status
     except Exception as exc:
         status = _report(log, exc, debug)
     except KeyboardInterrupt:
         status = 130
+    log.debug(f"exit status {status}")
     # Skip the interpreter's teardown (a few ms): flush what we wrote and go.
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status)
+
+
+def _open_log(args):
+    if not hasattr(args, "log_format"):
+        return None  # the global flags themselves did not parse
+    log = Log(getattr(args, "log", None), args.log_format, getattr(args, "debug", False))
+    from libcontainer import diagnostics
+    diagnostics.set_sink(log)
+    return log
+
+
+def _dispatch(args, log):
+    from libcontainer.state import StateStore
+    from runtime.commands import COMMANDS
+    if log.debug_enabled:
+        log.debug(f"pyrunc {cli.VERSION} {args.subcommand}, state root "
+                  f"{StateStore(args.root).root}, arguments {vars(args)}")
+    return COMMANDS[args.subcommand](args, StateStore(args.root))
 
 
 def _report(log, exc, debug):
@@ -40,7 +62,7 @@ def _report(log, exc, debug):
         log.error(f"{exc.strerror or exc}{where}")
     else:
         log.error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
-    return 1
+    return getattr(exc, "exit_status", 1)
 
 
 if __name__ == "__main__":

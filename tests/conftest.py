@@ -34,6 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 ROOTFS = REPO / "bundles" / "busybox" / "rootfs"
 MAKE_ROOTFS = REPO / "bundles" / "make-rootfs.sh"
 INTEGRATION_DIR = Path(__file__).resolve().parent / "integration"
+SECURITY_DIR = Path(__file__).resolve().parent / "security"
 
 SESSION = uuid.uuid4().hex[:8]
 TEST_TAG = f"pyrunc-test-{SESSION}"
@@ -61,7 +62,25 @@ def _rebuild_stale_init():
         pytest.exit(f"building _nsexec failed:\n{result.stderr}", returncode=1)
 
 
+def _rebuild_stale_launcher():
+    """The `pyrunc` command next to the tests' interpreter is the C launcher
+    pip built from _nsexec/launcher.c: rebuilt in place when that changed."""
+    launcher = Path(sys.executable).parent / "pyrunc"
+    source = REPO / "_nsexec" / "launcher.c"
+    if not launcher.exists() or launcher.stat().st_mtime >= source.stat().st_mtime:
+        return
+    code = ("import sys; from distutils.ccompiler import new_compiler; "
+            "from distutils.sysconfig import customize_compiler; "
+            "from _nsexec.build import build_launcher; c = new_compiler(); "
+            "customize_compiler(c); build_launcher(c, sys.argv[1], sys.argv[2])")
+    result = subprocess.run([sys.executable, "-c", code, str(REPO / "build" / "launcher"),
+                             str(launcher.parent)], cwd=REPO, capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.exit(f"building the pyrunc launcher failed:\n{result.stderr}", returncode=1)
+
+
 _rebuild_stale_init()
+_rebuild_stale_launcher()
 
 
 # --------------------------------------------------------------------------
@@ -70,9 +89,10 @@ _rebuild_stale_init()
 def pytest_collection_modifyitems(config, items):
     if IS_ROOT:
         return
-    skip = pytest.mark.skip(reason="integration tests run real containers: need root")
+    skip = pytest.mark.skip(reason="integration and security tests run real containers: need root")
     for item in items:
-        if INTEGRATION_DIR in Path(str(item.fspath)).resolve().parents:
+        parents = Path(str(item.fspath)).resolve().parents
+        if INTEGRATION_DIR in parents or SECURITY_DIR in parents:
             item.add_marker(skip)
 
 

@@ -2,17 +2,17 @@
 
 v2 has no devices.allow/deny files; the kernel asks the cgroup's device
 programs about each access and allows it only if they return 1. The rules
-keep v1's meaning: later rules win; a device no rule names is allowed (v1's
-root state), which is why every runc-style config starts with a deny-all.
-An allow rule must cover the whole access asked for (open for read and
-write is one "rw" question); a deny rule refuses any access it names.
+are an allowlist, as the runtime-spec says and as runc's v2 filter has it:
+later rules win, and a device no rule names is refused. An allow rule must
+cover the whole access asked for (open for read and write is one "rw"
+question); a deny rule refuses any access it names.
 
 The program tests the rules last to first and returns the first verdict:
     r2 = ctx->access_type      r3 = type (low 16 bits)   r4 = access (high 16)
     r5 = ctx->major            r6 = ctx->minor
     per rule: skip to the next unless type, access, major and minor match,
               else r0 = verdict; exit
-    r0 = 1; exit
+    r0 = 0; exit
 """
 import sys
 
@@ -96,5 +96,5 @@ def program(rules, field="linux.resources.devices"):
             else:
                 out.append(insn(code, register, imm=imm))
         out += [insn(_MOV64_K, 0, imm=1 if rules[index].get("allow") else 0), insn(_EXIT)]
-    out += [insn(_MOV64_K, 0, imm=1), insn(_EXIT)]
+    out += [insn(_MOV64_K, 0, imm=0), insn(_EXIT)]
     return b"".join(out)

@@ -46,6 +46,9 @@ class CgroupFs:
         finally:
             os.close(fd)
 
+    def listdir(self, path: str) -> list:
+        return os.listdir(path)
+
     def subdirs(self, path: str) -> list:
         """Names of the child cgroups (directories) of path."""
         with os.scandir(path) as entries:

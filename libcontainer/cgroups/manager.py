@@ -34,6 +34,9 @@ def write_all(fs, targets) -> None:
     memory.limit_in_bytes may not exceed memory.memsw.limit_in_bytes)."""
     refused = []
     for write, path in targets:
+        write, path = _existing(fs, write, path)
+        if write is None:
+            continue
         try:
             fs.write(path, write.value)
         except FileNotFoundError:
@@ -42,6 +45,22 @@ def write_all(fs, targets) -> None:
             refused.append((write, path))
     for write, path in refused:
         write_one(fs, write, path)
+
+
+def _existing(fs, write, path):
+    """The Write (and path) to do: the first of write and its fallbacks whose
+    file exists; (None, None) for an optional one that has none (logged)."""
+    tried = [write.file]
+    while write.fallback is not None and not fs.exists(path):
+        write = write.fallback
+        path = posixpath.join(posixpath.dirname(path), write.file)
+        tried.append(write.file)
+    if write.optional and not fs.exists(path):
+        from libcontainer import diagnostics
+        diagnostics.warning(f"{write.field}: not applied: no cgroup file "
+                            f"{' or '.join(tried)}")
+        return None, None
+    return write, path
 
 
 def read_pids(fs, procs_file: str) -> list:
@@ -199,6 +218,14 @@ class Manager:
         raise NotImplementedError
 
     def destroy(self) -> None:
+        raise NotImplementedError
+
+    def stats(self) -> dict:
+        """Usage in runc's `events --stats` shape (see stats.py)."""
+        raise NotImplementedError
+
+    def oom_kills(self) -> int:
+        """Processes the OOM killer has killed in the cgroup so far."""
         raise NotImplementedError
 
     def to_state(self) -> dict:

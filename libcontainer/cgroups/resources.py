@@ -3,8 +3,8 @@
 Each Rule names the v1 controller whose hierarchy holds its files and a render
 function that turns the OCI resources object into Writes. A resource that is
 not set renders nothing, so its controller is never needed. New resources
-(blockIO, hugepages, devices, network, rdma) are new rows; a row may render many
-writes (one per device, page size, ...).
+(blockIO, hugepages, devices, rdma) are rows like the others; a row may render
+many writes (one per device, page size, ...).
 """
 
 from libcontainer.errors import PyruncError
@@ -13,12 +13,18 @@ FIELD_PREFIX = "linux.resources"
 
 
 class Write:
-    """One value for one control file, and the OCI field it came from."""
+    """One value for one control file, and the OCI field it came from.
 
-    __slots__ = ("field", "file", "value")
+    fallback: the Write to do instead when this file does not exist (the
+    kernel offers one of two files, e.g. blkio.bfq.weight or blkio.weight);
+    optional: when no file exists, warn and go on instead of failing, as runc
+    does for the same field."""
 
-    def __init__(self, field: str, file: str, value: str):
+    __slots__ = ("field", "file", "value", "fallback", "optional")
+
+    def __init__(self, field: str, file: str, value: str, fallback=None, optional=False):
         self.field, self.file, self.value = field, file, value
+        self.fallback, self.optional = fallback, optional
 
     def __repr__(self):
         return f"Write({self.field!r}, {self.file!r}, {self.value!r})"
@@ -141,6 +147,109 @@ def _device_number(field, number) -> str:
     return "*" if number is None or number == -1 else str(require_int(field, number))
 
 
+def blkio_weight(resources, bfq_file, plain_file, convert) -> list:
+    """blockIO.weight (10..1000): the BFQ scheduler's file takes it as it is;
+    without BFQ, the plain file (v2's io.weight is 1..10000: converted).
+    Neither file (no weight-aware scheduler): runc goes on, so does pyrunc,
+    with a warning in the log."""
+    field = field_name("blockIO", "weight")
+    weight = lookup(resources, "blockIO", "weight")
+    if is_unset(weight):
+        return []
+    weight = require_int(field, weight)
+    if not 10 <= weight <= 1000:
+        raise PyruncError(f"{field}: {weight} is out of range 10..1000")
+    plain = Write(field, plain_file, str(convert(weight)), optional=True)
+    return [Write(field, bfq_file, str(weight), fallback=plain, optional=True)]
+
+
+def v1_blkio_weight(resources) -> list:
+    return blkio_weight(resources, "blkio.bfq.weight", "blkio.weight", lambda w: w)
+
+
+def v2_io_weight(resources) -> list:
+    return blkio_weight(resources, "io.bfq.weight", "io.weight",
+                        lambda w: 1 + (w - 10) * 9999 // 990)
+
+
+# --- limits per block device, page size and rdma device (v1 and v2) -------------
+
+_THROTTLES = (("throttleReadBpsDevice", "read_bps_device", "rbps"),
+              ("throttleWriteBpsDevice", "write_bps_device", "wbps"),
+              ("throttleReadIOPSDevice", "read_iops_device", "riops"),
+              ("throttleWriteIOPSDevice", "write_iops_device", "wiops"))
+
+
+def _block_devices(key):
+    """(field, "MAJOR:MINOR", entry) for each entry of blockIO.KEY."""
+    def entries(resources):
+        for index, entry in enumerate((resources.get("blockIO") or {}).get(key) or []):
+            field = f"{FIELD_PREFIX}.blockIO.{key}[{index}]"
+            number = (f"{require_int(field + '.major', entry.get('major'))}:"
+                      f"{require_int(field + '.minor', entry.get('minor'))}")
+            yield field, number, entry
+    return entries
+
+
+def v1_blkio_devices(resources) -> list:
+    writes = []
+    for key, suffix, _ in _THROTTLES:
+        writes += [Write(field, f"blkio.throttle.{suffix}", f"{number} {as_int(field, e['rate'])}")
+                   for field, number, e in _block_devices(key)(resources)]
+    writes += [Write(field, "blkio.weight_device", f"{number} {as_int(field, e['weight'])}")
+               for field, number, e in _block_devices("weightDevice")(resources)
+               if e.get("weight") is not None]
+    return writes
+
+
+def v2_io_devices(resources) -> list:
+    """io.max takes each device's four limits on one line."""
+    limits, fields = {}, {}
+    for key, _, name in _THROTTLES:
+        for field, number, entry in _block_devices(key)(resources):
+            limits.setdefault(number, []).append(f"{name}={as_int(field, entry['rate'])}")
+            fields.setdefault(number, field)
+    writes = [Write(fields[n], "io.max", f"{n} {' '.join(v)}") for n, v in limits.items()]
+    writes += [Write(field, "io.weight", f"{number} {as_int(field, e['weight'])}")
+               for field, number, e in _block_devices("weightDevice")(resources)
+               if e.get("weight") is not None]
+    return writes
+
+
+def hugetlb(file_pattern):
+    """hugepageLimits: one file per page size ("2MB")."""
+    def render(resources) -> list:
+        writes = []
+        for index, entry in enumerate(resources.get("hugepageLimits") or []):
+            field = f"{FIELD_PREFIX}.hugepageLimits[{index}]"
+            size = entry.get("pageSize")
+            if not isinstance(size, str) or not size[:-2].isdigit() or size[-2:] not in ("KB", "MB", "GB"):
+                raise PyruncError(f"{field}.pageSize: {size!r} is not a page size like 2MB")
+            writes.append(Write(field, file_pattern % size, as_int(field, entry.get("limit"))))
+        return writes
+    return render
+
+
+def rdma(resources) -> list:
+    """rdma.max "DEVICE hca_handle=N hca_object=M" (the same on v1 and v2)."""
+    writes = []
+    for device, limits in (resources.get("rdma") or {}).items():
+        field = f"{FIELD_PREFIX}.rdma.{device}"
+        parts = [f"{name}={as_int(field + '.' + key, limits[key])}"
+                 for key, name in (("hcaHandles", "hca_handle"), ("hcaObjects", "hca_object"))
+                 if limits.get(key) is not None]
+        if parts:
+            writes.append(Write(field, "rdma.max", f"{device} {' '.join(parts)}"))
+    return writes
+
+
+def v2_no_realtime(resources) -> list:
+    for key in ("realtimePeriod", "realtimeRuntime"):
+        if not is_unset(lookup(resources, "cpu", key)):
+            raise PyruncError(f"{field_name('cpu', key)}: cgroup v2 has no realtime CPU limits")
+    return []
+
+
 def reject_unified_v1(resources) -> list:
     if resources.get("unified"):
         raise PyruncError(f"{FIELD_PREFIX}.unified: needs cgroup v2, this host runs cgroup v1")
@@ -159,9 +268,18 @@ V1_RULES = (
     # period before quota: a quota is checked against the period in force.
     scalar("cpu", "period", "cpu", "cpu.cfs_period_us", as_int),
     scalar("cpu", "quota", "cpu", "cpu.cfs_quota_us", as_int),
+    # Likewise the realtime period before its runtime.
+    scalar("cpu", "realtimePeriod", "cpu", "cpu.rt_period_us", as_int),
+    scalar("cpu", "realtimeRuntime", "cpu", "cpu.rt_runtime_us", as_int),
     scalar("cpu", "cpus", "cpuset", "cpuset.cpus", as_text),
     scalar("cpu", "mems", "cpuset", "cpuset.mems", as_text),
     scalar("pids", "limit", "pids", "pids.max", pids_max, zero_is_unset=False),
+    scalar("cpu", "burst", "cpu", "cpu.cfs_burst_us", as_int),
+    scalar("cpu", "idle", "cpu", "cpu.idle", as_int),
+    Rule("blkio", v1_blkio_weight),
+    Rule("blkio", v1_blkio_devices),
+    Rule("hugetlb", hugetlb("hugetlb.%s.limit_in_bytes")),
+    Rule("rdma", rdma),
     Rule("devices", v1_devices),
     Rule("", reject_unified_v1),
 )
@@ -232,6 +350,13 @@ V2_RULES = (
     # memory.swappiness has no v2 file; like runc, it is ignored there.
     Rule("cpu", v2_cpu_weight),
     Rule("cpu", v2_cpu_max),
+    Rule("cpu", v2_no_realtime),
+    scalar("cpu", "burst", "cpu", "cpu.max.burst", as_int),
+    scalar("cpu", "idle", "cpu", "cpu.idle", as_int),
+    Rule("io", v2_io_weight),
+    Rule("io", v2_io_devices),
+    Rule("hugetlb", hugetlb("hugetlb.%s.max")),
+    Rule("rdma", rdma),
     scalar("cpu", "cpus", "cpuset", "cpuset.cpus", as_text),
     scalar("cpu", "mems", "cpuset", "cpuset.mems", as_text),
     scalar("pids", "limit", "pids", "pids.max", pids_max, zero_is_unset=False),

@@ -10,6 +10,7 @@ from .mountinfo import Hierarchy
 from .resources import V1_RULES, render
 
 CPUSET_INHERITED = ("cpuset.cpus", "cpuset.mems")
+CPUSET_WAIT = 0.5  # seconds; see V1Manager._await_cpuset
 # Where pids() and the freezer look: the freezer hierarchy holds every task.
 PIDS_SOURCE_ORDER = ("freezer", "pids")
 
@@ -53,8 +54,22 @@ class V1Manager(m.Manager):
             def inherit(level, made, cg=cg, leaf=levels[-1]):
                 # Ancestors that were already there are not ours to change.
                 if cg.has("cpuset") and (made or level == leaf):
+                    if level == leaf and self.owned_parent_depth:
+                        self._await_cpuset(posixpath.dirname(level))
                     self._inherit_cpuset(level)
             m.make_levels(self.fs, levels, inherit)
+
+    def _await_cpuset(self, parent: str) -> None:
+        """The parent pyrunc makes for its containers (pyrunc/) may have just
+        been made by a concurrent create that has not copied its cpus/mems
+        in yet: wait a moment for that rather than inherit nothing."""
+        def filled():
+            try:
+                return all(self.fs.read(posixpath.join(parent, name)).strip()
+                           for name in CPUSET_INHERITED)
+            except OSError:
+                return True  # gone or unreadable: _inherit_cpuset reports it
+        m.wait_until(filled, CPUSET_WAIT)
 
     def _inherit_cpuset(self, level: str) -> None:
         """A new v1 cpuset starts with no cpus/mems, and a task cannot join a
@@ -77,6 +92,11 @@ class V1Manager(m.Manager):
         targets = []
         for controller, write in render(V1_RULES, resources):
             cg = self.cgroup_of(controller)
+            if cg is None and write.optional:
+                from libcontainer import diagnostics
+                diagnostics.warning(f"{write.field}: not applied: no {controller} "
+                                    "hierarchy is mounted")
+                continue
             if cg is None:
                 raise PyruncError(
                     f"{write.field}: cgroup file {write.file} is not available "
@@ -150,6 +170,20 @@ class V1Manager(m.Manager):
 
     def is_frozen(self) -> bool:
         return self._freezer_state() == "FROZEN"
+
+    # --- usage ---------------------------------------------------------------
+
+    def _dir_of(self, controller: str):
+        cg = self.cgroup_of(controller)
+        return cg.dir if cg else None
+
+    def stats(self) -> dict:
+        from .stats_v1 import v1_stats
+        return v1_stats(self.fs, self._dir_of)
+
+    def oom_kills(self) -> int:
+        from .stats_v1 import v1_oom_kills
+        return v1_oom_kills(self.fs, self._dir_of)
 
     # --- description ---------------------------------------------------------
 

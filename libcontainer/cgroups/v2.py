@@ -141,6 +141,16 @@ class V2Manager(m.Manager):
         except FileNotFoundError:
             return "0"
 
+    # --- usage ---------------------------------------------------------------
+
+    def stats(self) -> dict:
+        from .stats_v2 import v2_stats
+        return v2_stats(self.fs, self.dir)
+
+    def oom_kills(self) -> int:
+        from .stats_v2 import v2_oom_kills
+        return v2_oom_kills(self.fs, self.dir)
+
     # --- description ---------------------------------------------------------
 
     def path_for_cgroupns(self) -> str:

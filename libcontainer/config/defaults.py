@@ -50,11 +50,25 @@ _DEFAULT = {
 def default_spec(rootless=False):
     spec = copy.deepcopy(_DEFAULT)
     if rootless:
-        import os
-        linux = spec["linux"]
-        linux["namespaces"].append({"type": "user"})
-        linux["uidMappings"] = [{"containerID": 0, "hostID": os.geteuid(), "size": 1}]
-        linux["gidMappings"] = [{"containerID": 0, "hostID": os.getegid(), "size": 1}]
-        linux.pop("resources")
-        spec["mounts"] = [m for m in spec["mounts"] if m["type"] != "cgroup"]
+        _make_rootless(spec)
     return spec
+
+
+def _make_rootless(spec):
+    """As runc's `spec --rootless`: the caller is root of a user namespace of
+    its own; no network namespace (an unprivileged user could not mount a
+    sysfs: the host's /sys is bound instead), no devpts gid (group 5 is not
+    mapped), no resources (no cgroup to put limits in)."""
+    import os
+    linux = spec["linux"]
+    linux["namespaces"] = [ns for ns in linux["namespaces"] if ns["type"] != "network"]
+    linux["namespaces"].append({"type": "user"})
+    linux["uidMappings"] = [{"containerID": 0, "hostID": os.geteuid(), "size": 1}]
+    linux["gidMappings"] = [{"containerID": 0, "hostID": os.getegid(), "size": 1}]
+    linux.pop("resources")
+    for mount in spec["mounts"]:
+        if mount["type"] == "devpts":
+            mount["options"] = [o for o in mount["options"] if not o.startswith("gid=")]
+        elif mount["type"] == "sysfs":
+            mount.update(type="none", source="/sys",
+                         options=["rbind", "nosuid", "noexec", "nodev", "ro"])

@@ -1,17 +1,26 @@
-"""Config fields pyrunc accepts but does not apply yet.
+"""Config fields pyrunc does not apply.
 
-They are valid OCI config, so refusing them would break engines that always
-send them; running without them silently
-would hide a weaker container. create prints one warning line naming them.
+Security labels (AppArmor, SELinux) are refused: a container run without
+the confinement asked for would be weaker than its config says, and pyrunc
+applies none (engines set them only where the LSM is enabled). The other
+fields are valid OCI config that engines send as a matter of course: create
+accepts them and logs one warning naming them.
 """
 import os
 
-_FIELDS = (
-    ("linux", "intelRdt"), ("linux", "mountLabel"),
-    ("process", "apparmorProfile"), ("process", "selinuxLabel"),
-)
-_RESOURCES = ("blockIO", "hugepageLimits", "network", "rdma")
-_CPU = ("realtimeRuntime", "realtimePeriod", "burst", "idle")
+from libcontainer import errors
+
+_FIELDS = (("linux", "intelRdt"),)
+_LABELS = (("process", "apparmorProfile", "AppArmor"), ("process", "selinuxLabel", "SELinux"),
+           ("linux", "mountLabel", "SELinux"))
+
+
+def refuse_labels(spec):
+    for section, name, lsm in _LABELS:
+        if (spec.get(section) or {}).get(name):
+            raise errors.ConfigError(
+                f"{section}.{name}: {lsm} labels are not supported by pyrunc")
+_RESOURCES = ("network",)
 # Applied on cgroup v1 only (v2 has no such files).
 _V1_ONLY_MEMORY = ("kernelTCP", "disableOOMKiller")
 
@@ -21,10 +30,9 @@ def not_applied(spec):
     found = [f"{section}.{name}" for section, name in _FIELDS
              if (spec.get(section) or {}).get(name)]
     resources = (spec.get("linux") or {}).get("resources") or {}
-    memory, cpu = resources.get("memory") or {}, resources.get("cpu") or {}
+    memory = resources.get("memory") or {}
     prefix = "linux.resources"
     found += [f"{prefix}.{name}" for name in _RESOURCES if resources.get(name)]
-    found += [f"{prefix}.cpu.{name}" for name in _CPU if cpu.get(name)]
     if memory.get("kernel"):
         found.append(f"{prefix}.memory.kernel")  # deprecated; newer kernels ignore it
     if _pure_cgroup_v2():

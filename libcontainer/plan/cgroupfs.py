@@ -20,8 +20,6 @@ def cgroup_mount_ops(index, entry, dirs, namespaced, mounts=None):
         mounts = mountinfo.parse(mountinfo.read_self())
     destination = entry["destination"]
     label = f"mounts[{index}]: mounting cgroups on {destination}"
-    # The parent makes the cgroup while the init starts: wait for its word.
-    wait = [Op("OP_WAIT_CGROUP_DIRS", "making the container's cgroup")]
     attrs = MountOptions(entry.get("options")).set
     v1 = [h for h in mountinfo.v1_hierarchies(mounts) if h.key in dirs]
     if not v1:
@@ -29,11 +27,11 @@ def cgroup_mount_ops(index, entry, dirs, namespaced, mounts=None):
         if v2 is None or "" not in dirs:
             return []
         if namespaced:
-            return wait + [Op("OP_MOUNT", label, destination, "cgroup2", "cgroup2", attrs, 0, 0,
-                              0, 0, HOW["new"], [])]
-        return wait + [Op("OP_MOUNT", label, destination, dirs[""], "", attrs & _BIND_ATTRS, 0,
-                          0, 0, 0, HOW["rbind"] | HOW["late_source"], [])]
-    ops = wait + [Op("OP_CGROUP_TMPFS", label, destination, attrs & ~RDONLY)]
+            return [Op("OP_MOUNT", label, destination, "cgroup2", "cgroup2", attrs, 0, 0,
+                       0, 0, HOW["new"], [])]
+        return [Op("OP_MOUNT", label, destination, dirs[""], "", attrs & _BIND_ATTRS, 0,
+                   0, 0, 0, HOW["rbind"] | HOW["late_source"], [])]
+    ops = [Op("OP_CGROUP_TMPFS", label, destination, attrs & ~RDONLY)]
     for hierarchy in v1:
         name = ",".join(c[5:] if c.startswith("name=") else c for c in hierarchy.controllers)
         source = "" if namespaced else dirs[hierarchy.key]

@@ -38,11 +38,12 @@ class CreateContext:
     of the host it read."""
 
     def __init__(self, bundle, rootfs, fifo, cgroup_dirs, preserve_fds=0, seccomp=None,
-                 last_cap=None, mountinfo=None, keyring=None):
+                 last_cap=None, mountinfo=None, keyring=None, rootless=False):
         self.bundle, self.rootfs, self.fifo = bundle, rootfs, fifo
         self.cgroup_dirs, self.preserve_fds, self.seccomp = cgroup_dirs, preserve_fds, seccomp
         self.last_cap, self.mountinfo = last_cap, mountinfo
         self.keyring = keyring  # a new session keyring's name, or None
+        self.rootless = rootless  # an unprivileged caller: setgroups is denied
 
 
 def compile_create(spec, ctx):
@@ -57,7 +58,7 @@ def compile_create(spec, ctx):
     if proc is None:  # allowed: start refuses it; the init waits until deleted
         return ops + [Op("OP_READY", "waiting for start")]
     ops.append(Op("OP_SETSID", "process.terminal"))
-    ops += process.setup_ops(proc, ctx.seccomp, ctx.preserve_fds, ctx.last_cap)
+    ops += process.setup_ops(proc, ctx.seccomp, ctx.preserve_fds, ctx.last_cap, ctx.rootless)
     ops += [Op("OP_CHECK_FIFO", "process.user: the exec fifo"),
             Op("OP_READY", "waiting for start")]
     ops += hook_ops(spec, "startContainer", 1)
@@ -81,11 +82,10 @@ def rootfs_ops(spec, ctx, in_userns, cgroupns):
             ops.append(Op(f"OP_{key.upper()}", f"{key}: {spec[key]}", spec[key]))
     if proc.get("terminal"):
         size = proc.get("consoleSize") or {}
-        ops.append(Op("OP_CONSOLE", "process.terminal", "/dev/pts/ptmx",
+        ops.append(Op("OP_CONSOLE", "process.terminal", "/dev/pts",
                       size.get("height", 0), size.get("width", 0), 1))
     if spec.get("hooks"):
-        ops += [Op("OP_WAIT_CGROUP", "joining the container's cgroup"),  # hooks may look at it
-                Op("OP_HOOK_STATES", "hooks")]
+        ops.append(Op("OP_HOOK_STATES", "hooks"))
         ops += hook_ops(spec, "createContainer", 0)
     ops += [Op("OP_OPEN_FIFO", f"the exec fifo {ctx.fifo}", ctx.fifo),
             Op("OP_PIVOT_ROOT", "pivot_root",

@@ -5,14 +5,15 @@ from libcontainer.plan import namespaces, process
 from libcontainer.plan.ops import Op
 
 
-def compile_exec(linux, init_pid, proc, seccomp=None, preserve_fds=0, last_cap=None):
+def compile_exec(linux, init_pid, proc, seccomp=None, preserve_fds=0, last_cap=None,
+                 rootless=False):
     """linux: the container's config section (its namespaces, personality)."""
     ops = namespaces.exec_ops(linux.get("namespaces") or [], init_pid)
     if proc.get("terminal"):
         size = proc.get("consoleSize") or {}
-        ops += [Op("OP_CONSOLE", "process.terminal", "", size.get("height", 0),
+        ops += [Op("OP_CONSOLE", "process.terminal", "/dev/pts", size.get("height", 0),
                    size.get("width", 0), 0),
                 Op("OP_SETSID", "process.terminal")]
-    ops += process.setup_ops(proc, seccomp, preserve_fds, last_cap)
+    ops += process.setup_ops(proc, seccomp, preserve_fds, last_cap, rootless)
     ops.append(Op("OP_READY", "joining the container's cgroup"))
     return ops + process.exec_ops(proc, seccomp, linux)

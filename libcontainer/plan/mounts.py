@@ -33,6 +33,18 @@ _ATTRS = {
 _SUPERBLOCK = {"sync", "async", "dirsync", "mand", "nomand", "lazytime", "nolazytime"}
 _IGNORED = {"remount", "silent", "loud", "bind", "rbind", "tmpcopyup", "notmpcopyup"}
 _NOT_YET = {"idmap", "ridmap"}
+SUPERBLOCK_OPTIONS = _SUPERBLOCK
+
+
+def known_options():
+    """The option names this parser handles itself, as features.md's
+    mountOptions lists them (notmpcopyup, a no-op, is left out as runc does)."""
+    attrs = set(_ATTRS)
+    propagation = set(PROPAGATION)
+    return (attrs | {"r" + a for a in attrs} | propagation | {"r" + p for p in propagation}
+            | _SUPERBLOCK | _IGNORED) - {"notmpcopyup"}
+
+
 HOW = {name[len("MOUNT_HOW_"):].lower(): code for name, code in CODES.items()
        if name.startswith("MOUNT_HOW_")}
 

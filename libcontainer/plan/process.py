@@ -31,8 +31,10 @@ RLIMITS = {name: number for number, name in enumerate((
 PR_SET_KEEPCAPS = 8
 
 
-def setup_ops(proc, seccomp, preserve_fds, last_cap=None):
-    """Everything up to the ready/start point. seccomp: (bpf, flags) or None."""
+def setup_ops(proc, seccomp, preserve_fds, last_cap=None, rootless=False):
+    """Everything up to the ready/start point. seccomp: (bpf, flags) or None.
+    rootless: the user namespace denies setgroups (an unprivileged caller's
+    gid map), so the groups are left alone unless some are asked for."""
     user = proc.get("user") or {}
     uid, gid = user.get("uid", 0), user.get("gid", 0)
     cwd = proc.get("cwd", "/")
@@ -51,11 +53,12 @@ def setup_ops(proc, seccomp, preserve_fds, last_cap=None):
     if seccomp and not proc.get("noNewPrivileges"):
         ops.append(Op("OP_SECCOMP", "linux.seccomp", *seccomp))
     who = f"process.user: uid {uid} gid {gid}"
-    ops += [Op("OP_KEEP_CAPS", "process.capabilities", 1),
-            Op("OP_SETGROUPS", "process.user.additionalGids",
-               b"".join(g.to_bytes(4, sys.byteorder)
-                        for g in user.get("additionalGids") or [])),
-            Op("OP_SETGID", who, gid), Op("OP_SETUID", who, uid),
+    groups = user.get("additionalGids") or []
+    ops.append(Op("OP_KEEP_CAPS", "process.capabilities", 1))
+    if groups or not rootless:
+        ops.append(Op("OP_SETGROUPS", "process.user.additionalGids",
+                      b"".join(g.to_bytes(4, sys.byteorder) for g in groups)))
+    ops += [Op("OP_SETGID", who, gid), Op("OP_SETUID", who, uid),
             Op("OP_CAPSET", "process.capabilities", caps.effective, caps.permitted,
                caps.inheritable, caps.ambient & caps.permitted & caps.inheritable),
             Op("OP_KEEP_CAPS", "process.capabilities", 0)]

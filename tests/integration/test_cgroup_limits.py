@@ -186,3 +186,25 @@ def test_a_frozen_cgroup_is_refused(runtime, make_bundle):
         if freezer.exists():
             (freezer / "freezer.state").write_text("THAWED")
             freezer.rmdir()
+
+
+def test_block_io_throttle_and_burst_in_the_host_cgroup(runtime, make_bundle):
+    """Per-device blkio limits on a real block device (the first the kernel
+    lists), and the cpu burst, as the v1 files on the host show them."""
+    major, minor = _first_block_device()
+    resources = {"blockIO": {"throttleReadBpsDevice": [
+                     {"major": major, "minor": minor, "rate": 2097152}],
+                     "throttleWriteIOPSDevice": [{"major": major, "minor": minor, "rate": 99}]},
+                 "cpu": {"burst": 1000, "quota": 50000, "period": 100000}}
+    b = make_bundle(["sleep", "30"], linux={"resources": resources})
+    runtime.ok("run", "-d", "--bundle", b.path, b.id)
+    dirs = v1_dirs(runtime.state_record(b.id))
+    assert read(f"{dirs['blkio']}/blkio.throttle.read_bps_device") == f"{major}:{minor} 2097152"
+    assert read(f"{dirs['blkio']}/blkio.throttle.write_iops_device") == f"{major}:{minor} 99"
+    assert read(f"{dirs['cpu']}/cpu.cfs_burst_us") == "1000"
+
+
+def _first_block_device():
+    with open("/proc/partitions") as f:
+        major, minor = f.readlines()[2].split()[:2]  # after the header and a blank line
+    return int(major), int(minor)

@@ -105,3 +105,23 @@ def test_v2_core_files_on_the_host():
     finally:
         cleanup(mgr, proc)
     assert not os.path.exists(mgr.dir)
+
+
+@pytest.mark.skipif(host_cgroup2_mountinfo() is None, reason="no cgroup2 mount")
+def test_v2_stats_from_the_real_kernel():
+    """cpu.stat is in every v2 cgroup: a busy process shows up in the stats."""
+    mgr = manager_for(f"/pyrunc-test-{uuid.uuid4().hex[:12]}", "ignored",
+                      mountinfo=host_cgroup2_mountinfo())
+    proc = subprocess.Popen(["sh", "-c", "read x"], stdin=subprocess.PIPE)
+    try:
+        mgr.create()
+        mgr.add_pid(proc.pid)
+        proc.stdin.write(b"x\n")  # sh wakes up, reads and exits: some CPU time here
+        proc.stdin.close()
+        proc.wait(timeout=10)
+        stats = mgr.stats()
+        assert stats["cpu"]["usage"]["total"] > 0
+        assert stats["cpu"]["usage"]["total"] % 1000 == 0  # usec from the kernel, as ns
+        assert stats["network_interfaces"] is None and mgr.oom_kills() == 0
+    finally:
+        cleanup(mgr, proc)

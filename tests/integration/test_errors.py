@@ -169,7 +169,7 @@ def test_bind_mount_source_missing(runtime, make_bundle, tmp_path):
     assert_nothing_left(runtime, b.id)
 
 
-@pytest.mark.parametrize("sig", ["NOSUCHSIG", "SIGFOO", "0", "99", "-9", "1.5"])
+@pytest.mark.parametrize("sig", ["NOSUCHSIG", "SIGFOO", "99", "-9", "1.5"])
 def test_bad_signal_for_kill(runtime, make_bundle, sig):
     b = make_bundle(["sleep", "30"])
     runtime.ok("create", "--bundle", b.path, b.id)
@@ -213,3 +213,10 @@ def test_run_with_a_duplicate_id_leaves_the_first_alone(runtime, make_bundle):
     assert_one_line_error(rc, out, err, first.id)
     state = runtime.state(first.id)
     assert (state["status"], state["pid"], state["bundle"]) == ("running", pid, str(first.path))
+
+
+def test_an_apparmor_profile_is_refused_not_ignored(runtime, make_bundle):
+    b = make_bundle(["true"], process={"apparmorProfile": "docker-default"})
+    rc, out, err = runtime("run", "--bundle", b.path, b.id)
+    assert_one_line_error(rc, out, err, "process.apparmorProfile", "not supported")
+    assert_nothing_left(runtime, b.id)

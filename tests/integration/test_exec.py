@@ -141,3 +141,28 @@ def test_exec_process_json(runtime, running, tmp_path):
                                 "env": ["PATH=/bin", "X=from-json"], "cwd": "/etc",
                                 "user": {"uid": 1000, "gid": 1000}}))
     assert runtime("exec", "--process", spec, running) == (0, "from-json /etc 1000\n", "")
+
+
+def test_exec_cap_adds_a_capability(runtime, make_bundle):
+    b = make_bundle(["sleep", "30"])
+    runtime.ok("run", "-d", "--bundle", b.path, b.id)
+    rc, out, err = runtime("exec", "--cap", "CAP_SYS_ADMIN", "--cap", "net_raw", b.id,
+                           "grep", "CapEff", "/proc/self/status")
+    assert rc == 0, err
+    effective = int(out.split()[1], 16)
+    assert effective & (1 << 21) and effective & (1 << 13)
+    rc, out, err = runtime("exec", b.id, "grep", "CapEff", "/proc/self/status")
+    assert not int(out.split()[1], 16) & (1 << 21)
+    rc, out, err = runtime("exec", "--cap", "CAP_FLYING", b.id, "true")
+    assert_one_line_error(rc, out, err, "--cap CAP_FLYING")
+
+
+def test_exec_into_a_paused_container_needs_ignore_paused(runtime, make_bundle):
+    b = make_bundle(["sleep", "30"])
+    runtime.ok("run", "-d", "--bundle", b.path, b.id)
+    runtime.ok("pause", b.id)
+    rc, out, err = runtime("exec", b.id, "true")
+    assert_one_line_error(rc, out, err, "paused")
+    rc, out, err = runtime("exec", "-d", "--ignore-paused", b.id, "sleep", "1")
+    assert rc == 0, err
+    runtime.ok("resume", b.id)

@@ -356,3 +356,19 @@ def test_user_namespace_bind_keeps_the_sources_locked_flags(runtime, make_bundle
     content, options = out.splitlines()
     assert content == "locked"
     assert set(options.split(",")) >= {"ro", "nosuid", "nodev", "noexec"}
+
+
+def test_overlay_mount_entry(runtime, make_bundle, tmp_path):
+    """An `overlay` entry in mounts (the image/container layers of ORIGINS.md)."""
+    lower, upper, work = (tmp_path / name for name in ("lower", "upper", "work"))
+    for d in (lower, upper, work):
+        d.mkdir()
+    (lower / "from-lower").write_text("lower\n")
+    overlay = {"destination": "/root", "type": "overlay", "source": "overlay",
+               "options": [f"lowerdir={lower}", f"upperdir={upper}", f"workdir={work}"]}
+    rc, out, err = run_sh(runtime, make_bundle,
+                          "cat /root/from-lower; echo new > /root/written",
+                          extra_mounts=[overlay])
+    assert (rc, out) == (0, "lower\n"), err
+    assert (upper / "written").read_text() == "new\n"
+    assert not (lower / "written").exists()

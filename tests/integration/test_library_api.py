@@ -28,3 +28,16 @@ def test_errors_are_pyrunc_errors(tmp_path):
         assert str(exc) == "container missing does not exist"
     else:
         raise AssertionError("no error for a missing container")
+
+
+def test_update_and_stats(make_bundle, tmp_path):
+    b = make_bundle(["sleep", "30"])
+    store = api.StateStore(str(tmp_path / "root"))
+    container = api.create(store, b.id, b.path)
+    try:
+        api.update(container, {"pids": {"limit": 42}})
+        assert api.stats(container)["pids"] == {"current": 1, "limit": 42}
+        stored = api.Container.load(store, b.id).spec["linux"]["resources"]
+        assert stored["pids"] == {"limit": 42}
+    finally:
+        api.delete(container, force=True)

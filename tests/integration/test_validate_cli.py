@@ -4,6 +4,7 @@ import copy
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
 
 def problem_lines(out, err):
@@ -124,10 +125,9 @@ def _run(argv, env):
         return rc, err.read().decode(errors="replace")
 
 
-def _interpreter(exe):
-    with open(exe) as f:
-        first = f.readline()
-    return first[2:].strip() if first.startswith("#!") else sys.executable
+# The Python command line, as the C `pyrunc` runs it for create: a script
+# file here, so that Python-level instruments can be put around it.
+PYTHON_ENTRY = str(Path(__file__).resolve().parents[2] / "bin" / "pyrunc")
 
 
 # Modules `create` must not import: jsonschema (~95 ms with its dependencies),
@@ -136,9 +136,9 @@ def _interpreter(exe):
 HEAVY = ("jsonschema", "referencing", "rpds", "attrs", "attr", "yaml", "json")
 
 
-def test_create_imports_nothing_heavy(runtime, make_bundle, pyrunc_exe):
+def test_create_imports_nothing_heavy(runtime, make_bundle):
     b = make_bundle(["true"], hostname="fresh-config")  # never seen before
-    argv = [_interpreter(pyrunc_exe), "-X", "importtime", pyrunc_exe, "--root", runtime.root,
+    argv = [sys.executable, "-X", "importtime", PYTHON_ENTRY, "--root", runtime.root,
             "create", "--bundle", str(b.path), b.id]
     rc, err = _run(argv, runtime.env)
     assert rc == 0, err[-2000:]
@@ -172,11 +172,11 @@ exec(compile(open(sys.argv[0]).read(), sys.argv[0], "exec"))
 """
 
 
-def test_create_writes_only_under_root_and_cgroups(runtime, make_bundle, pyrunc_exe, tmp_path):
+def test_create_writes_only_under_root_and_cgroups(runtime, make_bundle, tmp_path):
     b = make_bundle(["true"], hostname="another-fresh-config")
     report = tmp_path / "writes"
     env = dict(runtime.env, AUDIT_REPORT=str(report), HOME=str(tmp_path / "home"))
-    argv = [_interpreter(pyrunc_exe), "-c", AUDITED_CREATE, pyrunc_exe, "--root", runtime.root,
+    argv = [sys.executable, "-c", AUDITED_CREATE, PYTHON_ENTRY, "--root", runtime.root,
             "create", "--bundle", str(b.path), b.id]
     rc, err = _run(argv, env)
     assert rc == 0, err[-2000:]

@@ -314,6 +314,28 @@ def test_v1_create_leaves_existing_cpuset_ancestors_alone(v1, v1_root, fake_fs):
     assert fake_fs.written(f"{v1_root}/cpuset/pyrunc/cpuset.cpus") == []
 
 
+def test_v1_create_waits_for_a_concurrent_create_to_fill_the_shared_parent(v1, v1_root, fake_fs):
+    """Another create has just made pyrunc/ and not yet copied its cpus/mems
+    in: joining it then would leave this container's cpuset empty (ENOSPC)."""
+    parent = f"{v1_root}/cpuset/pyrunc"
+    fake_fs.mkdir(parent)
+    looks = []
+    real_read = fake_fs.read
+
+    def read(path):
+        if path == f"{parent}/cpuset.cpus":
+            looks.append(path)
+            if len(looks) == 2:  # the other create gets there meanwhile
+                CgroupFs.write(fake_fs, f"{parent}/cpuset.cpus", "0-3")
+                CgroupFs.write(fake_fs, f"{parent}/cpuset.mems", "0")
+        return real_read(path)
+    fake_fs.read = read
+    v1.create()
+    assert real_read(f"{parent}/c1/cpuset.cpus") == "0-3"
+    assert real_read(f"{parent}/c1/cpuset.mems") == "0"
+    assert fake_fs.written(f"{parent}/cpuset.cpus") == []  # not written by this create
+
+
 def test_create_error_is_a_pyrunc_error(v2_root, fake_fs, tmp_path):
     mgr = manager_for("/a", "c1", mountinfo=v2_mountinfo(str(tmp_path / "missing")), fs=fake_fs)
     with pytest.raises(PyruncError, match="cannot create cgroup"):

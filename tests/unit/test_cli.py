@@ -38,7 +38,6 @@ def test_additional_gids_are_numbers():
 
 
 @pytest.mark.parametrize("argv, message", [
-    ([], "a command is required"),
     (["--root"], "--root needs a value"),
     (["frobnicate"], "unknown command 'frobnicate'"),
     (["start"], "start: missing argument container-id"),
@@ -54,6 +53,43 @@ def test_usage_errors_are_one_line(argv, message):
         cli.parse(argv)
     assert message in str(info.value) and "\n" not in str(info.value)
     assert not str(info.value).startswith("pyrunc")  # main() adds that prefix
+
+
+def test_usage_errors_exit_1_and_unknown_commands_3_as_runc():
+    with pytest.raises(cli.UsageError) as usage:
+        cli.parse(["state"])
+    assert usage.value.exit_status == 1
+    for argv in (["frobnicate"], ["help", "frobnicate"]):
+        with pytest.raises(cli.UnknownCommand) as unknown:
+            args = cli.parse(argv)
+            cli.help_topic(args.topic)
+        assert unknown.value.exit_status == 3
+
+
+def test_no_command_prints_the_help_and_succeeds(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.parse([])
+    assert info.value.code == 0
+    assert "usage: pyrunc" in capsys.readouterr().out
+
+
+def test_help_topics_and_the_h_alias():
+    assert cli.help_topic(None) == cli.help_text()
+    assert cli.help_topic("update") == cli.help_text("update")
+    assert cli.parse(["h"]).subcommand == "help"
+    assert cli.parse(["help", "events"]).topic == "events"
+
+
+def test_update_flags_are_kept_as_text_and_unset_ones_are_none():
+    args = cli.parse(["update", "--memory", "100m", "--pids-limit=-1", "-r", "-", "c1"])
+    assert (args.memory, args.pids_limit, args.resources) == ("100m", "-1", "-")
+    assert args.cpu_share is None and args.container_id == "c1"
+
+
+def test_events_flags():
+    args = cli.parse(["events", "--interval", "2s", "--stats", "c1"])
+    assert (args.interval, args.stats, args.container_id) == ("2s", True, "c1")
+    assert cli.parse(["events", "c1"]).interval == "5s"
 
 
 def test_help_lists_every_command(capsys):

@@ -47,7 +47,7 @@ def run(program, kind, major, minor, access):
 
 
 def meaning(rules, kind, major, minor, access):
-    """The rules' verdict: the last rule that matches decides; none: allowed."""
+    """The rules' verdict: the last rule that matches decides; none: refused."""
     for rule in reversed(rules):
         if rule.get("type", "a") not in ("a", kind):
             continue
@@ -58,7 +58,7 @@ def meaning(rules, kind, major, minor, access):
             return 1
         if not rule["allow"] and access & mask:
             return 0
-    return 1
+    return 0
 
 
 def test_deny_all_then_allow_a_few():
@@ -76,8 +76,10 @@ def test_deny_all_then_allow_a_few():
     assert run(program, "c", 136, 7, R | W) == 0   # any denied bit refuses
 
 
-def test_no_rules_allows_everything_and_big_numbers_compare_as_u32():
-    assert run(bpf.program([]), "b", 8, 0, R | W | M) == 1
+def test_an_allowlist_refuses_what_it_does_not_name_and_numbers_compare_as_u32():
+    assert run(bpf.program([]), "b", 8, 0, R) == 0
+    assert run(bpf.program([{"allow": True, "type": "c", "major": 1}]), "c", 2, 0, R) == 0
+    assert run(bpf.program([{"allow": True, "access": "rwm"}]), "b", 8, 0, R | W | M) == 1
     program = bpf.program([{"allow": False, "access": "rwm"},
                            {"allow": True, "type": "c", "major": 4000000000, "minor": 1}])
     assert run(program, "c", 4000000000, 1, R) == 1

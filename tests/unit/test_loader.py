@@ -146,12 +146,24 @@ def test_fields_not_applied_yet_are_named(monkeypatch):
     spec = default_spec()
     assert unsupported.not_applied(spec) == []  # runc's default deny-all device rule is fine
     spec["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ERRNO"}
-    spec["process"]["apparmorProfile"] = "docker-default"
-    spec["linux"]["resources"].update(blockIO={"weight": 10}, memory={"kernelTCP": 1 << 20})
+    spec["linux"]["intelRdt"] = {"closID": "x"}
+    spec["linux"]["resources"].update(network={"classID": 7}, memory={"kernelTCP": 1 << 20})
     spec["linux"]["resources"]["devices"].append({"allow": True, "type": "c", "major": 1,
                                                   "minor": 3, "access": "rwm"})
     assert unsupported.not_applied(spec) == [
-        "process.apparmorProfile", "linux.resources.blockIO"]  # seccomp is applied
+        "linux.intelRdt", "linux.resources.network"]  # seccomp is applied
     monkeypatch.setattr(unsupported, "_pure_cgroup_v2", lambda: True)
     # Device rules are applied on v2 too (an eBPF program); kernelTCP is not.
     assert unsupported.not_applied(spec)[-1:] == ["linux.resources.memory.kernelTCP"]
+
+
+@pytest.mark.parametrize("section, name", [("process", "apparmorProfile"),
+                                           ("process", "selinuxLabel"), ("linux", "mountLabel")])
+def test_security_labels_are_refused_not_ignored(section, name):
+    from libcontainer import errors
+    from libcontainer.config import unsupported
+    spec = default_spec()
+    spec[section][name] = "some-label"
+    with pytest.raises(errors.ConfigError, match=f"{section}.{name}: .* not supported"):
+        unsupported.refuse_labels(spec)
+    unsupported.refuse_labels(default_spec())  # none asked for: nothing said

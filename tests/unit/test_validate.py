@@ -273,7 +273,7 @@ def test_reference_validator_is_built_once():
 
 def test_schemas_are_valid_and_findable():
     import jsonschema
-    for name in ("config-schema.json", "state-schema.json"):
+    for name in ("config-schema.json", "state-schema.json", "features-schema.json"):
         path = validate.schema_file(name)
         assert os.path.isabs(path) and os.path.isfile(path)
         with open(path) as f:

@@ -1,0 +1,153 @@
+"""`pyrunc state` answered by the C front (_nsexec/launcher.c) from
+state.fast prints exactly what the Python command line prints, in every
+status; anything it cannot answer goes to Python."""
+import json
+import os
+import subprocess
+import sys
+import time
+
+from conftest import TIMEOUT, assert_nothing_left
+
+PYTHON_CLI = [sys.executable, "-I", "-c", "from runtime.main import main; main()"]
+
+
+def both(runtime, *args):
+    """(C front's result, Python's result) for the same command line."""
+    results = []
+    for argv in (runtime.argv(*args), PYTHON_CLI + runtime.argv(*args)[1:]):
+        done = subprocess.run(argv, env=runtime.env, capture_output=True, text=True,
+                              timeout=TIMEOUT)
+        results.append((done.returncode, done.stdout, done.stderr))
+    return results
+
+
+def test_state_is_the_same_in_every_status(runtime, make_bundle):
+    b = make_bundle(["sleep", "30"], annotations={"org.example/x": "a \"quoted\" \u00e9",
+                                                  "@@STATUS@@": "-424242"})
+    runtime.ok("create", "--bundle", b.path, b.id)
+    assert os.path.exists(runtime.state_dir(b.id) + "/state.fast")
+    seen = []
+    for step in (None, "start", "pause", "resume", "kill"):
+        if step == "kill":
+            runtime.ok("kill", b.id, "KILL")
+            deadline = time.monotonic() + TIMEOUT
+            while runtime.state(b.id)["status"] != "stopped":
+                assert time.monotonic() < deadline, "the init did not stop"
+                time.sleep(0.02)
+        elif step:
+            runtime.ok(step, b.id)
+        fast, python = both(runtime, "state", b.id)
+        assert fast == python
+        seen.append(fast[1].split('"status": "')[1].split('"')[0])
+    assert seen == ["created", "running", "paused", "running", "stopped"]
+
+
+def test_unknown_container_and_odd_command_lines_go_to_python(runtime):
+    fast, python = both(runtime, "state", "no-such-container")
+    assert fast == python and fast[0] != 0 and "no-such-container" in fast[2]
+    fast, python = both(runtime, "state", "../escape")
+    assert fast == python and fast[0] != 0
+    fast, python = both(runtime, "--debug", "state", "no-such-container")
+    assert fast[0] == python[0] != 0
+
+
+def test_the_answer_really_comes_from_the_c_front(runtime, make_bundle):
+    """With the Python side's record unreadable, only the C front can answer."""
+    b = make_bundle(["sleep", "30"])
+    runtime.ok("run", "-d", "--bundle", b.path, b.id)
+    expected = both(runtime, "state", b.id)[1]
+    record = os.path.join(runtime.state_dir(b.id), "state.marshal")
+    with open(record, "rb") as f:
+        saved = f.read()
+    try:
+        with open(record, "wb") as f:
+            f.write(b"not marshal")
+        fast, python = both(runtime, "state", b.id)
+        assert fast == expected
+        assert python[0] != 0 and "corrupt" in python[2]
+    finally:
+        with open(record, "wb") as f:
+            f.write(saved)
+
+
+def test_kill_of_a_live_container_by_the_c_front(runtime, make_bundle):
+    """kill ID [SIGNAL] needs no Python: with the record unreadable it still
+    signals the init; what it cannot do (a stopped container) goes to Python."""
+    b = make_bundle(["sleep", "30"])
+    runtime.ok("run", "-d", "--bundle", b.path, b.id)
+    pid = runtime.state(b.id)["pid"]
+    record = os.path.join(runtime.state_dir(b.id), "state.marshal")
+    with open(record, "rb") as f:
+        saved = f.read()
+    try:
+        with open(record, "wb") as f:
+            f.write(b"not marshal")
+        rc, out, err = runtime("kill", b.id, "SIGKILL")
+        assert (rc, out, err) == (0, "", "")
+        deadline = time.monotonic() + TIMEOUT
+        while os.path.exists(f"/proc/{pid}") and _state_letter(pid) != "Z":
+            assert time.monotonic() < deadline, "the init did not die"
+            time.sleep(0.02)
+    finally:
+        with open(record, "wb") as f:
+            f.write(saved)
+    fast, python = both(runtime, "kill", b.id, "KILL")
+    assert fast == python and fast[0] != 0  # not running: Python's error, from both
+
+
+def _state_letter(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
+
+
+def test_start_by_the_c_front_and_its_errors_as_python_reports_them(runtime, make_bundle,
+                                                                     rootfs_copy, tmp_path):
+    b = make_bundle(["sh", "-c", "echo started"])
+    runtime.ok("create", "--bundle", b.path, b.id)
+    record = os.path.join(runtime.state_dir(b.id), "state.marshal")
+    with open(record, "rb") as f:
+        saved = f.read()
+    with open(record, "wb") as f:
+        f.write(b"not marshal")  # only the C front can start it now
+    try:
+        rc, out, err = runtime("start", b.id)
+        assert (rc, err) == (0, "")
+        assert not os.path.exists(os.path.join(runtime.state_dir(b.id), "exec.fifo"))
+    finally:
+        with open(record, "wb") as f:
+            f.write(saved)
+    # An exec failure after start, reported by the init through the fifo.
+    (rootfs_copy / "notelf").write_text("not a program\n")
+    os.chmod(rootfs_copy / "notelf", 0o755)
+    bad = make_bundle(["/notelf"], root={"path": str(rootfs_copy)})
+    runtime.ok("create", "--bundle", bad.path, bad.id)
+    log = tmp_path / "log.json"
+    rc, out, err = runtime("--log", log, "--log-format", "json", "start", bad.id)
+    assert rc == 1 and err.startswith("pyrunc: process.args") and "Exec format error" in err
+    line = json.loads(log.read_text().splitlines()[-1])
+    assert line["level"] == "error" and line["msg"] == err[len("pyrunc: "):].strip()
+
+
+def test_delete_of_a_stopped_container_by_the_c_front(runtime, make_bundle):
+    b = make_bundle(["true"])
+    runtime.ok("run", "-d", "--bundle", b.path, b.id)
+    deadline = time.monotonic() + TIMEOUT
+    while runtime.state(b.id)["status"] != "stopped":
+        assert time.monotonic() < deadline, "the container did not stop"
+        time.sleep(0.02)
+    with open(os.path.join(runtime.state_dir(b.id), "state.marshal"), "wb") as f:
+        f.write(b"not marshal")  # only the C front can delete it now
+    rc, out, err = runtime("delete", b.id)
+    assert (rc, out, err) == (0, "", "")
+    assert_nothing_left(runtime, b.id)
+
+
+def test_delete_of_a_running_container_is_refused_as_python_does(runtime, make_bundle):
+    b = make_bundle(["sleep", "30"])
+    runtime.ok("run", "-d", "--bundle", b.path, b.id)
+    fast, python = both(runtime, "delete", b.id)
+    assert fast == python and fast[0] != 0 and "running" in fast[2]
