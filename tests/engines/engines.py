@@ -162,8 +162,10 @@ def frozen(pid):
 
 def cgroup_parent_dirs(parent):
     """Every hierarchy's directory for a cgroup parent, where it exists."""
-    dirs = [os.path.join(CGROUP_ROOT, h, parent.lstrip("/")) for h in sorted(os.listdir(CGROUP_ROOT))
-            if not os.path.islink(os.path.join(CGROUP_ROOT, h))]
+    tops = [CGROUP_ROOT] if UNIFIED else [
+        os.path.join(CGROUP_ROOT, h) for h in sorted(os.listdir(CGROUP_ROOT))
+        if not os.path.islink(os.path.join(CGROUP_ROOT, h))]
+    dirs = [os.path.join(top, parent.lstrip("/")) for top in tops]
     return [d for d in dirs if os.path.isdir(d)]
 
 
@@ -312,10 +314,31 @@ class CliEngine:
                 for name in os.listdir(top)
                 if os.path.isdir(os.path.join(top, name)) and name != "conmon"]
 
+    def remove(self, container, check=True):
+        """kill, wait, rm (`rm -f` would wait 10 s for a SIGTERM that a pid 1
+        ignores). podman 4.3 may still be busy with a user-namespaced
+        container's /dev/shm mount when its `wait` returns, with runc as with
+        pyrunc: its `rm` fails with EBUSY for a moment then, and is retried."""
+        self("kill", container)
+        self("wait", container)
+        deadline = time.monotonic() + 10
+        busy = False
+        while True:
+            result = self("rm", container)
+            if busy and "no such container" in result.err:
+                break  # the busy `rm` did remove it, as its clean-up ended
+            busy = "resource busy" in result.err
+            if result.rc == 0 or not busy or time.monotonic() > deadline:
+                assert result.rc == 0 or not check, f"{self.name} rm {container} -> {result}"
+                break
+            time.sleep(0.1)
+
     def remove_all(self):
         ids = self.container_ids()
+        for cid in ids:
+            self.remove(cid, check=False)
         if ids:
-            self("rm", "-f", *ids)
+            self("rm", "-f", *ids)  # whatever the loop could not remove
         return ids
 
 

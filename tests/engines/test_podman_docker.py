@@ -156,7 +156,7 @@ def test_exit_code_of_a_killed_container_is_137(engine):
 def test_memory_limit(engine):
     name = detached(engine, "--memory", "32m", "--memory-swap", "32m")
     assert engines.memory_limit(engine.pid(name)) == 32 * MIB
-    engine.ok("rm", "-f", name)
+    engine.remove(name)
 
 
 def test_oom_kill_as_under_runc(engine):
@@ -180,7 +180,7 @@ def test_cpus(engine):
     name = detached(engine, "--cpus", "0.5")
     pid = engine.pid(name)
     assert engines.cpu_quota_and_period(pid) == (50000, 100000)
-    engine.ok("rm", "-f", name)
+    engine.remove(name)
 
 
 def test_pids_limit(engine):
@@ -189,7 +189,7 @@ def test_pids_limit(engine):
     result = engine("exec", name, "sh", "-c", "for i in 1 2 3 4 5 6; do sleep 30 & done; echo all")
     assert result.rc != 0 and "all" not in result.out, result
     assert "can't fork" in result.err, result
-    engine.ok("rm", "-f", name)
+    engine.remove(name)
 
 
 def test_volumes_rw_and_ro(engine, tmp_path):
@@ -222,7 +222,7 @@ def test_pause_unpause_and_top(engine):
     engine.ok("unpause", name)
     assert engine.inspect(name, "{{.State.Status}}") == "running"
     assert not engines.frozen(pid)
-    engine.ok("rm", "-f", name)
+    engine.remove(name)
 
 
 def test_cap_drop_all_with_the_default_seccomp_profile(engine):
@@ -247,7 +247,7 @@ def test_podman_uidmap(podman):
     with open(f"/proc/{pid}/status") as f:
         ids = {k: v.split() for k, v in (l.split(":\t", 1) for l in f) if k in ("Uid", "Gid")}
     assert ids == {"Uid": ["100000"] * 4, "Gid": ["100000"] * 4}
-    podman.ok("rm", "-f", name)
+    podman.remove(name)
 
 
 def test_docker_default_bridge(docker):
@@ -263,7 +263,7 @@ def test_docker_default_bridge(docker):
                         network="bridge")
     assert (result.rc, result.out) == (0, "hello over the bridge\n"), result
     assert "docker0" not in os.listdir("/sys/class/net")
-    docker.ok("rm", "-f", server)
+    docker.remove(server)
 
 
 def test_docker_update(docker):
@@ -278,7 +278,7 @@ def test_docker_update(docker):
     assert engines.pids_max(pid) == "7"
     assert docker.inspect(name, "{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}}") == \
         f"{64 * MIB} 1000000000"
-    docker.ok("rm", "-f", name)
+    docker.remove(name)
 
 
 def test_docker_stats(docker):
@@ -287,4 +287,4 @@ def test_docker_stats(docker):
     pids, usage = out.split(None, 1)
     assert pids == "1", out
     assert not usage.startswith("0B"), out
-    docker.ok("rm", "-f", name)
+    docker.remove(name)
