@@ -86,13 +86,26 @@ static int link_target(int parentfd, const char *parent, const char *base, char 
 	return 0;
 }
 
-/* O_PATH fd of directory `path` in the root, made if missing. Symlinks met
- * are followed as the container would (inside the root), and what they
- * point to is made if missing. -1 with errno on failure. */
-int ensure_dir(int root, const char *path, int depth)
+/* Make `base` in parentfd, a directory or an empty file; 0, or -1 with errno. */
+static int make_entry(int parentfd, const char *base, int dir)
+{
+	if (dir)
+		return mkdirat(parentfd, base, 0755);
+	int made = openat(parentfd, base, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (made >= 0)
+		close(made);
+	return made < 0 ? -1 : 0;
+}
+
+/* O_PATH fd of `path` in the root, made if missing: a directory (dir), or
+ * else anything there already or an empty file. Symlinks met are followed
+ * as the container would (inside the root), and what they point to is made
+ * if missing; depth counts them. -1 with errno on failure. */
+static int ensure(int root, const char *path, int depth, int dir)
 {
 	char parent[PATH_MAX], base[NAME_MAX + 1], next[PATH_MAX];
-	int fd = open_in_root(root, path, O_PATH | O_DIRECTORY, 0);
+	int kind = dir ? O_DIRECTORY : 0;
+	int fd = open_in_root(root, path, O_PATH | kind, 0);
 	if (fd >= 0 || errno != ENOENT)
 		return fd;
 	if (depth > MAX_LINKS) {
@@ -100,57 +113,35 @@ int ensure_dir(int root, const char *path, int depth)
 		return -1;
 	}
 	split_path(path, parent, base);
-	int parentfd = ensure_dir(root, parent, depth); /* depth counts symlinks only */
+	int parentfd = ensure(root, parent, depth, 1);
 	if (parentfd < 0)
 		return -1;
 	if (strcmp(base, "..") == 0 || strcmp(base, ".") == 0) {
 		close(parentfd);
-		return open_in_root(root, path, O_PATH | O_DIRECTORY, 0);
+		return open_in_root(root, path, O_PATH | kind, 0);
 	}
-	if (mkdirat(parentfd, base, 0755) == 0) {
-		fd = openat(parentfd, base, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	} else if (errno != EEXIST) {
+	if (make_entry(parentfd, base, dir) == 0)
+		fd = openat(parentfd, base, O_PATH | kind | O_NOFOLLOW | O_CLOEXEC);
+	else if (errno != EEXIST)
 		fd = -1; /* EROFS, EACCES...: said as it is */
-	} else if (link_target(parentfd, parent, base, next) == 0) {
-		fd = ensure_dir(root, next, depth + 1); /* a dangling symlink */
-	} else {
-		errno = EEXIST;
-		fd = -1;
-	}
+	else if (link_target(parentfd, parent, base, next) == 0)
+		fd = ensure(root, next, depth + 1, dir); /* a dangling symlink */
+	else
+		errno = EEXIST, fd = -1;
 	int saved = errno;
 	close(parentfd);
 	errno = saved;
 	return fd;
 }
 
-/* O_PATH fd of `path` in the root (of any type), an empty file if missing. */
+int ensure_dir(int root, const char *path, int depth)
+{
+	return ensure(root, path, depth, 1);
+}
+
 static int ensure_file(int root, const char *path, int depth)
 {
-	char parent[PATH_MAX], base[NAME_MAX + 1], next[PATH_MAX];
-	int fd = open_in_root(root, path, O_PATH, 0);
-	if (fd >= 0 || errno != ENOENT)
-		return fd;
-	if (depth > MAX_LINKS) {
-		errno = ELOOP;
-		return -1;
-	}
-	split_path(path, parent, base);
-	int parentfd = ensure_dir(root, parent, 0);
-	if (parentfd < 0)
-		return -1;
-	int made = openat(parentfd, base, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (made >= 0) {
-		close(made);
-		fd = openat(parentfd, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	} else if (errno == EEXIST && link_target(parentfd, parent, base, next) == 0) {
-		fd = ensure_file(root, next, depth + 1);
-	} else {
-		fd = -1;
-	}
-	int saved = errno;
-	close(parentfd);
-	errno = saved;
-	return fd;
+	return ensure(root, path, depth, 0);
 }
 
 static int must(int fd, const char *what, const char *path)

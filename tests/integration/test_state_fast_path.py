@@ -1,6 +1,7 @@
 """`pyrunc state` answered by the C front (_nsexec/launcher.c) from
 state.fast prints exactly what the Python command line prints, in every
 status; anything it cannot answer goes to Python."""
+import contextlib
 import json
 import os
 import subprocess
@@ -52,23 +53,32 @@ def test_unknown_container_and_odd_command_lines_go_to_python(runtime):
     assert fast[0] == python[0] != 0
 
 
-def test_the_answer_really_comes_from_the_c_front(runtime, make_bundle):
-    """With the Python side's record unreadable, only the C front can answer."""
-    b = make_bundle(["sleep", "30"])
-    runtime.ok("run", "-d", "--bundle", b.path, b.id)
-    expected = both(runtime, "state", b.id)[1]
-    record = os.path.join(runtime.state_dir(b.id), "state.marshal")
+@contextlib.contextmanager
+def python_record_unreadable(runtime, cid):
+    """The Python side's record garbled for the block: only the C front can
+    answer then. Put back afterwards, so that cleanup works."""
+    record = os.path.join(runtime.state_dir(cid), "state.marshal")
     with open(record, "rb") as f:
         saved = f.read()
     try:
         with open(record, "wb") as f:
             f.write(b"not marshal")
+        yield
+    finally:
+        if os.path.isdir(os.path.dirname(record)):
+            with open(record, "wb") as f:
+                f.write(saved)
+
+
+def test_the_answer_really_comes_from_the_c_front(runtime, make_bundle):
+    """With the Python side's record unreadable, only the C front can answer."""
+    b = make_bundle(["sleep", "30"])
+    runtime.ok("run", "-d", "--bundle", b.path, b.id)
+    expected = both(runtime, "state", b.id)[1]
+    with python_record_unreadable(runtime, b.id):
         fast, python = both(runtime, "state", b.id)
         assert fast == expected
         assert python[0] != 0 and "corrupt" in python[2]
-    finally:
-        with open(record, "wb") as f:
-            f.write(saved)
 
 
 def test_kill_of_a_live_container_by_the_c_front(runtime, make_bundle):
@@ -77,21 +87,13 @@ def test_kill_of_a_live_container_by_the_c_front(runtime, make_bundle):
     b = make_bundle(["sleep", "30"])
     runtime.ok("run", "-d", "--bundle", b.path, b.id)
     pid = runtime.state(b.id)["pid"]
-    record = os.path.join(runtime.state_dir(b.id), "state.marshal")
-    with open(record, "rb") as f:
-        saved = f.read()
-    try:
-        with open(record, "wb") as f:
-            f.write(b"not marshal")
+    with python_record_unreadable(runtime, b.id):
         rc, out, err = runtime("kill", b.id, "SIGKILL")
         assert (rc, out, err) == (0, "", "")
         deadline = time.monotonic() + TIMEOUT
         while os.path.exists(f"/proc/{pid}") and _state_letter(pid) != "Z":
             assert time.monotonic() < deadline, "the init did not die"
             time.sleep(0.02)
-    finally:
-        with open(record, "wb") as f:
-            f.write(saved)
     fast, python = both(runtime, "kill", b.id, "KILL")
     assert fast == python and fast[0] != 0  # not running: Python's error, from both
 
@@ -108,18 +110,10 @@ def test_start_by_the_c_front_and_its_errors_as_python_reports_them(runtime, mak
                                                                      rootfs_copy, tmp_path):
     b = make_bundle(["sh", "-c", "echo started"])
     runtime.ok("create", "--bundle", b.path, b.id)
-    record = os.path.join(runtime.state_dir(b.id), "state.marshal")
-    with open(record, "rb") as f:
-        saved = f.read()
-    with open(record, "wb") as f:
-        f.write(b"not marshal")  # only the C front can start it now
-    try:
+    with python_record_unreadable(runtime, b.id):
         rc, out, err = runtime("start", b.id)
         assert (rc, err) == (0, "")
         assert not os.path.exists(os.path.join(runtime.state_dir(b.id), "exec.fifo"))
-    finally:
-        with open(record, "wb") as f:
-            f.write(saved)
     # An exec failure after start, reported by the init through the fifo.
     (rootfs_copy / "notelf").write_text("not a program\n")
     os.chmod(rootfs_copy / "notelf", 0o755)
@@ -139,9 +133,8 @@ def test_delete_of_a_stopped_container_by_the_c_front(runtime, make_bundle):
     while runtime.state(b.id)["status"] != "stopped":
         assert time.monotonic() < deadline, "the container did not stop"
         time.sleep(0.02)
-    with open(os.path.join(runtime.state_dir(b.id), "state.marshal"), "wb") as f:
-        f.write(b"not marshal")  # only the C front can delete it now
-    rc, out, err = runtime("delete", b.id)
+    with python_record_unreadable(runtime, b.id):
+        rc, out, err = runtime("delete", b.id)
     assert (rc, out, err) == (0, "", "")
     assert_nothing_left(runtime, b.id)
 
