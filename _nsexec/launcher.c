@@ -8,7 +8,8 @@
  *     rendered by Python at create time, with the status and pid of now;
  *   - `kill ID [SIGNAL]` of a live container likewise: the init's pid and
  *     start time are in state.fast; and `start ID` when all it takes is
- *     the exec fifo (no hooks); `delete ID` of a stopped one without hooks;
+ *     the exec fifo (no poststart hooks); `delete [--force] ID` of a stopped
+ *     one without poststop hooks;
  *   - for `create`, `run` and `exec`, a short-lived process moves itself
  *     into the cgroup it is in (a migration that changes nothing), so the
  *     kernel's wait for the first migration (see cgroups/warmup.py) runs
@@ -92,6 +93,11 @@ static void parse(int argc, char **argv, struct command_line *cl)
 			cl->fast = 0; /* --debug, --help, anything else */
 	}
 	cl->command = i < argc ? argv[i] : "";
+	/* delete --force of a container that is stopped already is plain delete
+	 * (engines always ask so); a running one is Python's. */
+	if (strcmp(cl->command, "delete") == 0 && i + 1 < argc &&
+	    (strcmp(argv[i + 1], "--force") == 0 || strcmp(argv[i + 1], "-f") == 0))
+		i++;
 	cl->id = i + 1 < argc ? argv[i + 1] : NULL;
 	cl->extra = i + 2 < argc ? argv[i + 2] : NULL; /* kill's signal */
 	if (i + 2 != argc && !(i + 3 == argc && strcmp(cl->command, "kill") == 0))

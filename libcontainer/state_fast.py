@@ -2,7 +2,7 @@
 needs to answer `state`, `kill` and `start` without starting Python, one
 item a line: the init's pid and start time, where its cgroup says whether it
 is frozen, "start" when a start needs nothing but the exec fifo (a process
-to run, no hooks) else "-", and the state JSON as `pyrunc state` prints it,
+to run, no poststart hooks) else "-", and the state JSON as `pyrunc state` prints it,
 with markers for the status and the pid, the only fields that change once
 the container is created."""
 import os
@@ -12,7 +12,7 @@ from libcontainer import json_text
 STATUS_MARK = "@@STATUS@@"
 PID_MARK = -424242
 FILE_NAME = "state.fast"
-# For `delete` of a stopped container without hooks: the cgroup directories
+# For `delete` of a stopped container without poststop hooks: the cgroup directories
 # to remove, one a line, "C DIR" (the container's: must go) or "P DIR" (a
 # parent pyrunc made: goes if empty), in order.
 DELETE_FILE = "delete.fast"
@@ -22,12 +22,15 @@ def write(container):
     """Called by create once the record is saved."""
     state = container.oci_state()
     state["status"], state["pid"] = STATUS_MARK, PID_MARK  # same places in the JSON
-    simple_start = container.spec.get("process") and not container.spec.get("hooks")
+    # Only poststart hooks run at `start` in pyrunc itself, poststop at `delete`
+    # (docker's prestart hook, for one, is no reason to start Python).
+    hooks = container.spec.get("hooks") or {}
+    simple_start = container.spec.get("process") and not hooks.get("poststart")
     text = "\n".join([str(container.pid), str(container.record["pidStartTime"]),
                       _freezer(container), "start" if simple_start else "-",
                       json_text.dumps(state, indent=2)]) + "\n"
     _write_atomically(container.store.path(container.id, FILE_NAME), text)
-    if not container.spec.get("hooks") and not _has_image_bundle(container):
+    if not hooks.get("poststop") and not _has_image_bundle(container):
         _write_atomically(container.store.path(container.id, DELETE_FILE),
                           "".join(f"{kind} {d}\n" for kind, d in _cgroup_dirs(container)))
 

@@ -144,3 +144,23 @@ def test_delete_of_a_running_container_is_refused_as_python_does(runtime, make_b
     runtime.ok("run", "-d", "--bundle", b.path, b.id)
     fast, python = both(runtime, "delete", b.id)
     assert fast == python and fast[0] != 0 and "running" in fast[2]
+
+
+def test_force_delete_of_a_stopped_container_and_start_beside_a_prestart_hook(runtime,
+                                                                               make_bundle):
+    """As under docker: a prestart hook (run at create) and `delete --force`
+    of a container that has stopped; both done by the C front."""
+    b = make_bundle(["true"], hooks={"prestart": [{"path": "/bin/true"}]})
+    runtime.ok("create", "--bundle", b.path, b.id)
+    with python_record_unreadable(runtime, b.id):
+        assert runtime("start", b.id) == (0, "", "")
+        deadline = time.monotonic() + TIMEOUT
+        while both(runtime, "state", b.id)[0][1].count('"stopped"') == 0:
+            assert time.monotonic() < deadline, "the container did not stop"
+            time.sleep(0.02)
+        assert runtime("delete", "--force", b.id) == (0, "", "")
+    assert_nothing_left(runtime, b.id)
+    running = make_bundle(["sleep", "30"])
+    runtime.ok("run", "-d", "--bundle", running.path, running.id)
+    assert runtime("delete", "--force", running.id)[0] == 0  # Python's: it kills first
+    assert_nothing_left(runtime, running.id)
