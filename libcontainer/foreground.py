@@ -91,6 +91,10 @@ def _relay(pid, master):
             ready = _select(inputs)
             if 0 in ready and not _pump(0, master):
                 inputs.remove(0)
+                if saved is not None:
+                    # Our terminal hung up: nobody is left to hold the
+                    # container for, so it goes (run then deletes it).
+                    _send(pid, signal.SIGKILL)
             if master in ready and not _pump(master, 1):
                 inputs.remove(master)
             if wake_r in ready:
@@ -100,7 +104,10 @@ def _relay(pid, master):
             pass
     finally:
         if saved is not None:
-            termios.tcsetattr(0, termios.TCSADRAIN, saved)
+            try:
+                termios.tcsetattr(0, termios.TCSADRAIN, saved)
+            except (OSError, termios.error):
+                pass  # the terminal is gone
         signal.set_wakeup_fd(old_wakeup)
         os.close(wake_r)
         os.close(wake_w)

@@ -4,11 +4,12 @@ import errno
 import os
 import select
 import socket
+import subprocess
 import time
 
 import pytest
 
-from conftest import TIMEOUT, assert_one_line_error
+from conftest import TIMEOUT, assert_nothing_left, assert_one_line_error
 
 
 @pytest.fixture
@@ -139,3 +140,30 @@ def test_foreground_terminal_run_keeps_newlines_as_they_are(runtime, make_bundle
                     process={"terminal": True})
     rc, out, err = runtime("run", "--bundle", b.path, b.id)
     assert (rc, out) == (0, "one\ntwo\ntty\n"), (rc, out, err)
+
+
+def test_foreground_run_goes_when_its_terminal_hangs_up(runtime, make_bundle):
+    """run -t on a terminal that goes away must not stay holding the container."""
+    import pty
+    import time
+    b = make_bundle(["sh", "-c", "trap '' HUP; echo up; sleep 30"], process={"terminal": True})
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(runtime.argv("run", "--bundle", b.path, b.id), env=runtime.env,
+                            stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
+    runtime.track(b.id)
+    os.close(slave)
+    try:
+        seen = b""
+        deadline = time.monotonic() + TIMEOUT
+        while b"up" not in seen and time.monotonic() < deadline:
+            seen += os.read(master, 1024)
+        assert b"up" in seen
+    finally:
+        os.close(master)  # the terminal goes away
+    try:
+        proc.wait(timeout=TIMEOUT)  # pyrunc does not stay
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert_nothing_left(runtime, b.id)
