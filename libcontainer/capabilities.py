@@ -75,20 +75,27 @@ def last_cap(proc_path="/proc/sys/kernel/cap_last_cap") -> int:
 
 
 def to_mask(names, last=None, field="process.capabilities") -> int:
-    """OR together the bits of `names`; skip those the kernel lacks (> last).
+    """OR together the bits of `names`; skip those the kernel lacks (> last)
+    and names this table does not know, with a warning in the log.
 
     Skipping rather than failing matches runc: a spec written for a newer kernel
     still runs, just without the capabilities this kernel cannot grant.
     """
     if last is None:
         last = last_cap()
-    mask = 0
+    mask, skipped = 0, []
     for name in names or ():
-        number = CAPABILITIES.get(name) if isinstance(name, str) else None
-        if number is None:
+        if not isinstance(name, str):
             raise ConfigError(f"{field}: unknown capability {name!r}")
-        if number <= last:
+        number = CAPABILITIES.get(name)
+        if number is not None and number <= last:
             mask |= 1 << number
+        else:
+            skipped.append(name)
+    if skipped:
+        from libcontainer import diagnostics
+        diagnostics.warning(f"{field}: ignoring unknown or unavailable capabilities: "
+                            f"{', '.join(skipped)}")
     return mask
 
 

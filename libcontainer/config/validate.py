@@ -165,25 +165,12 @@ def reference_schema_problems(spec, validator=None) -> list:
 # semantic layer: every helper tolerates wrong types by skipping them, because
 # this may run on a spec that failed the schema.
 
-# capabilities(7), numbers 0..40 (CAP_CHOWN .. CAP_CHECKPOINT_RESTORE).
-KNOWN_CAPABILITIES = frozenset("CAP_" + name for name in (
-    "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL",
-    "SETGID", "SETUID", "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE",
-    "NET_BROADCAST", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER",
-    "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT",
-    "SYS_ADMIN", "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME",
-    "SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL",
-    "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM",
-    "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE",
-))
-
 # getrlimit(2) resources.
 KNOWN_RLIMITS = frozenset("RLIMIT_" + name for name in (
     "AS", "CORE", "CPU", "DATA", "FSIZE", "LOCKS", "MEMLOCK", "MSGQUEUE",
     "NICE", "NOFILE", "NPROC", "RSS", "RTPRIO", "RTTIME", "SIGPENDING", "STACK",
 ))
 
-_CAPABILITY_SETS = ("bounding", "effective", "inheritable", "permitted", "ambient")
 _HOOK_KINDS = ("prestart", "createRuntime", "createContainer", "startContainer",
                "poststart", "poststop")
 _ARTICLE = {"network": "a", "ipc": "an", "uts": "a"}
@@ -277,15 +264,6 @@ def _check_rlimits(spec: dict):
         seen.add(kind)
 
 
-def _check_capabilities(spec: dict):
-    sets = _obj(_obj(spec.get("process")).get("capabilities"))
-    for set_name in _CAPABILITY_SETS:
-        for index, name in enumerate(_arr(sets.get(set_name))):
-            if isinstance(name, str) and name not in KNOWN_CAPABILITIES:
-                yield Problem(f"process.capabilities.{set_name}[{index}]",
-                              f"unknown capability '{name}'")
-
-
 def _sysctl_namespace(key: str):
     """The namespace that scopes a sysctl, or None when it is global to the host."""
     name = key.replace("/", ".")
@@ -338,7 +316,7 @@ def _check_root(spec: dict, bundle):
 
 _SEMANTIC_CHECKS = (
     _check_namespaces, _check_id_mappings, _check_uts_names, _check_time_offsets,
-    _check_process_basics, _check_rlimits, _check_capabilities, _check_sysctl,
+    _check_process_basics, _check_rlimits, _check_sysctl,
     _check_absolute_paths,
 )
 
