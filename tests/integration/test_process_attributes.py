@@ -142,3 +142,15 @@ def test_user_without_gid_runs_as_group_0(runtime, make_bundle):
     b = make_bundle(["id"], process={"user": {"uid": 1000, "gid": None}})  # None: no key
     rc, out, err = runtime("run", "--bundle", b.path, b.id)
     assert (rc, out.split()[:2]) == (0, ["uid=1000", "gid=0(root)"]), err
+
+
+def test_an_unknown_capability_is_dropped_with_a_warning_in_the_log(runtime, make_bundle,
+                                                                    tmp_path):
+    caps = ["CAP_KILL", "CAP_FROM_A_NEWER_KERNEL"]
+    b = make_bundle(["grep", "CapBnd", "/proc/self/status"], process={"capabilities": {
+        "bounding": caps, "effective": caps, "permitted": caps}})
+    log = tmp_path / "log"
+    rc, out, err = runtime("--log", log, "run", "--bundle", b.path, b.id)
+    assert (rc, err) == (0, "")
+    assert int(out.split()[1], 16) == 1 << 5  # CAP_KILL alone
+    assert "CAP_FROM_A_NEWER_KERNEL" in log.read_text()
