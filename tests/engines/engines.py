@@ -484,10 +484,13 @@ class Containerd:
     runs containers through the runc shim with --runc-binary."""
 
     name = "containerd"
-    namespace = "pyrunc-test"
 
     def __init__(self, workdir, pyrunc, tag):
         self.workdir = workdir
+        # A container run without --cgroup (or by a runtime ctr picks itself,
+        # as with --uidmap) goes under /<namespace>/: tagged like the rest,
+        # and removed at close. (A fixed name left /pyrunc-test behind.)
+        self.namespace = f"{tag}-ns"
         containerd, self.ctr, _, runc = need_binaries("containerd", "ctr",
                                                       "containerd-shim-runc-v2", "runc")
         self.runtimes = {"pyrunc": pyrunc, "runc": runc}
@@ -554,4 +557,5 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
         left = [f"state dir {p}" for root in self.roots.values() for p in state_dirs(root)]
         left += self.daemon.stop()
         left += remove_cgroup_parent(self.cgroup_parent)
+        left += remove_cgroup_parent(f"/{self.namespace}")
         return left
