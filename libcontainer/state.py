@@ -7,11 +7,10 @@ The record is private to pyrunc (`pyrunc state` prints the spec's JSON), so it
 is kept in marshal form: reading and writing it needs no json import, which
 with the re and enum modules it pulls in costs ~4 ms on every command.
 """
-import fcntl
 import marshal
 import os
 
-from libcontainer import errors
+from libcontainer import errors, flock
 
 DEFAULT_ROOT = "/run/pyrunc"
 
@@ -97,19 +96,7 @@ class StateStore:
             fd = os.open(self.path(container_id), os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         except FileNotFoundError:
             raise errors.ContainerNotFound(f"container {container_id} does not exist") from None
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        return _Lock(fd)
-
-
-class _Lock:
-    def __init__(self, fd):
-        self.fd = fd
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        os.close(self.fd)
+        return flock.lock_fd(fd)
 
 
 def process_start_time(pid):

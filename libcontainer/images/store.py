@@ -1,11 +1,10 @@
 """The image store: an index of named images and the unpacked layers they share."""
-import fcntl
 import json
 import os
 import shutil
 import uuid
 
-from libcontainer import errors
+from libcontainer import errors, flock
 
 DIR_NAME = ".images"
 # Names as registries write them (docker.io/library/busybox:1.36, name@sha256:...),
@@ -40,9 +39,7 @@ class ImageStore:
     def lock(self):
         """The store's lock: held while the index or the layer set changes."""
         self.ensure()
-        fd = os.open(self.path("lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        return _Held(fd)
+        return flock.lock_file(self.path("lock"))
 
     # -- the index ----------------------------------------------------------
 
@@ -148,14 +145,3 @@ def _listdir(path):
         return sorted(os.listdir(path))
     except FileNotFoundError:
         return []
-
-
-class _Held:
-    def __init__(self, fd):
-        self.fd = fd
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        os.close(self.fd)

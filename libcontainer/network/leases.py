@@ -6,12 +6,11 @@ container's lease outlives the process that made it until delete frees it.
     <root>/.network/leases.json   {"<container id>": {"bridge", "subnet", "address",
                                    "ports": [{"host", "container", "protocol"}], "veth"}}
 """
-import fcntl
 import ipaddress
 import json
 import os
 
-from libcontainer import errors
+from libcontainer import errors, flock
 
 DIR_NAME = ".network"
 
@@ -26,10 +25,7 @@ class Leases:
 
     def locked(self):
         os.makedirs(self.dir, mode=0o700, exist_ok=True)
-        fd = os.open(os.path.join(self.dir, "lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC,
-                     0o600)
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        return _Held(fd, self)
+        return flock.lock_file(os.path.join(self.dir, "lock"), self)
 
     def read(self):
         try:
@@ -43,17 +39,6 @@ class Leases:
         with open(tmp, "w") as f:
             json.dump(table, f, indent=1, sort_keys=True)
         os.rename(tmp, self.file)
-
-
-class _Held:
-    def __init__(self, fd, leases):
-        self.fd, self.leases = fd, leases
-
-    def __enter__(self):
-        return self.leases
-
-    def __exit__(self, *exc):
-        os.close(self.fd)
 
 
 def port_conflict(table, ports, exclude=None):
