@@ -175,15 +175,17 @@ class Runtime:
     def argv(self, *args, root=None):
         return [self.exe, "--root", root or self.root, *map(str, args)]
 
-    def __call__(self, *args, input=None, timeout=TIMEOUT, root=None, env=None, pass_fds=()):
-        argv = self.argv(*args, root=root)
+    def __call__(self, *args, input=None, timeout=TIMEOUT, root=None, env=None, pass_fds=(),
+                 cwd=None, wrap=()):
+        """wrap: a command line that runs pyrunc's (its last arguments)."""
+        argv = [*wrap, *self.argv(*args, root=root)]
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
                 tempfile.TemporaryFile() as stdin:
             if input is not None:
                 stdin.write(input.encode() if isinstance(input, str) else input)
                 stdin.seek(0)
             try:
-                proc = subprocess.run(argv, stdin=stdin, stdout=out, stderr=err,
+                proc = subprocess.run(argv, stdin=stdin, stdout=out, stderr=err, cwd=cwd,
                                       timeout=timeout, env=env or self.env, pass_fds=pass_fds)
             except subprocess.TimeoutExpired:
                 pytest.fail(f"timed out after {timeout}s: {' '.join(argv)}", pytrace=False)

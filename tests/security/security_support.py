@@ -7,11 +7,8 @@ attack_tools.py.)
 Not a conftest.py: tests/conftest.py is imported as the module `conftest`,
 and a second conftest.py would take that name from it.
 """
-import json
 import os
 import socket
-import subprocess
-import tempfile
 import threading
 import time
 
@@ -80,30 +77,9 @@ def call_pyrunc(rt, *args, leak=None, fd=7, cwd=None, timeout=TIMEOUT):
     """`pyrunc ARGS` run the way a careless caller runs it: in directory
     `cwd`, and with `leak` (a path) open read-only on fd `fd`, inheritable.
     Returns (rc, stdout, stderr); a container it creates is recorded for
-    the leftover check."""
-    argv = rt.argv(*args)
-    if leak is not None:
-        argv = ["/bin/sh", "-c", LEAK_WRAPPER % fd, str(leak), *argv]
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        try:
-            proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                  cwd=cwd, env=rt.env, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"timed out after {timeout}s: {' '.join(argv)}", pytrace=False)
-        out.seek(0)
-        err.seek(0)
-        result = (proc.returncode, out.read().decode(errors="replace"),
-                  err.read().decode(errors="replace"))
-    if proc.returncode == 0 and (args[0] == "create" or (args[0] == "run" and "-d" in args)):
-        note_init(rt, str(args[-1]))
-    return result
-
-
-def note_init(rt, cid):
-    """Record a container's init for the session's leftover check."""
-    code, out, _ = rt("state", cid)
-    if code == 0:
-        rt.track_pid(cid, json.loads(out).get("pid"))
+    the leftover check (the tests' Runtime does that)."""
+    wrap = ["/bin/sh", "-c", LEAK_WRAPPER % fd, str(leak)] if leak is not None else []
+    return rt(*args, cwd=cwd, wrap=wrap, timeout=timeout)
 
 
 # --------------------------------------------------------------------------

@@ -50,20 +50,27 @@ def stop_watching(host_dir):
     return log
 
 
+def execs_under_watch(runtime, cid, host_dir, **how):
+    """EXECS execs of `true` while the container's watcher runs, each called
+    as call_pyrunc(**how); what the watcher read."""
+    try:
+        for _ in range(EXECS):
+            rc, out, err = call_pyrunc(runtime, "exec", cid, "true", **how)
+            assert rc == 0, f"exec: rc {rc}: {err}"
+    finally:
+        log = stop_watching(host_dir)
+    return log
+
+
 def test_exec_child_never_shows_the_host_filesystem(runtime, make_bundle, default_spec,
                                                     rootfs_copy, attack_tools, host_dir, tmp_path):
     """/proc/PID/root and /proc/PID/cwd of an exec'd process are the container's."""
     secret = host_file(tmp_path, "host-secret", "secret-of-the-host-root-and-cwd")
     cid = watching_container(runtime, make_bundle, default_spec, rootfs_copy, attack_tools,
                              host_dir, secret)
-    try:
-        for _ in range(EXECS):
-            # pyrunc runs in the secret's directory: a child still in the
-            # host's mount namespace has it as its cwd.
-            rc, out, err = call_pyrunc(runtime, "exec", cid, "true", cwd=tmp_path)
-            assert rc == 0, f"exec: rc {rc}: {err}"
-    finally:
-        log = stop_watching(host_dir)
+    # pyrunc runs in the secret's directory: a child still in the host's
+    # mount namespace has it as its cwd.
+    log = execs_under_watch(runtime, cid, host_dir, cwd=tmp_path)
     assert log == [], f"the container read a host file through an exec'd process: {log}"
 
 
@@ -74,10 +81,5 @@ def test_exec_child_never_shows_the_callers_fds(runtime, make_bundle, default_sp
     secret = host_file(tmp_path, "caller-file", "secret-of-a-file-the-caller-had-open")
     cid = watching_container(runtime, make_bundle, default_spec, rootfs_copy, attack_tools,
                              host_dir, secret)
-    try:
-        for _ in range(EXECS):
-            rc, out, err = call_pyrunc(runtime, "exec", cid, "true", leak=secret)
-            assert rc == 0, f"exec: rc {rc}: {err}"
-    finally:
-        log = stop_watching(host_dir)
+    log = execs_under_watch(runtime, cid, host_dir, leak=secret)
     assert log == [], f"the container read a caller's file through an exec'd process: {log}"
