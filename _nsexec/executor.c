@@ -44,7 +44,7 @@
 #define MAX_PLAN (16 << 20)
 
 struct executor ex = {.initpipe = -1, .rootfd = -1, .fifofd = -1, .startfd = -1,
-		      .pty_master = -1, .pty_slave = -1, .cgroup_tmpfs = -1, .devnull = -1,
+		      .pty_slave = -1, .cgroup_tmpfs = -1, .devnull = -1,
 		      .procfd = -1};
 int current_op = -1;
 static struct op *ops;

@@ -28,7 +28,7 @@ struct executor {
 	int rootfd;        /* O_PATH of the container's root (before pivot_root) */
 	int fifofd;        /* O_PATH of the exec fifo */
 	int startfd;       /* the fifo open for writing once start came: errors go there */
-	int pty_master, pty_slave;
+	int pty_slave;     /* the container's end of its pty, until it is stdio */
 	int cgroup_tmpfs;  /* the v1 cgroup tmpfs mount, for its hierarchies */
 	int devnull;       /* the container's /dev/null, checked: the source of masked files */
 	int procfd;        /* a procfs of our own (private_proc) */

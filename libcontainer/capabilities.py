@@ -99,11 +99,6 @@ def to_mask(names, last=None, field="process.capabilities") -> int:
     return mask
 
 
-def mask_to_names(mask: int) -> list[str]:
-    """The names of the bits set in `mask` (unknown bits as CAP_<n>), for messages."""
-    return [CAPABILITY_NAMES.get(n, f"CAP_{n}") for n in range(mask.bit_length()) if mask >> n & 1]
-
-
 class CapabilityPlan:
     """The five capability sets as masks, plus the kernel's last_cap."""
 

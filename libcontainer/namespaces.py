@@ -12,6 +12,3 @@ NAMESPACES = {
     "time": ("time", 0x00000080),
 }
 
-
-def has_new(namespaces, ns_type):
-    return any(ns["type"] == ns_type and not ns.get("path") for ns in namespaces)
