@@ -23,12 +23,17 @@ def has(spec, *kinds):
     return any(hooks.get(kind) for kind in kinds)
 
 
+def state_object(spec, container_id, status, pid, bundle):
+    """The container's state as runtime.md "State" has it (also what a
+    seccomp agent gets, see seccomp_agent.py)."""
+    return {"ociVersion": spec.get("ociVersion", "1.2.0"), "id": container_id,
+            "status": status, "pid": pid, "bundle": bundle,
+            "annotations": spec.get("annotations", {})}
+
+
 def state_json(spec, container_id, status, pid, bundle):
-    """The state a hook reads on stdin (runtime.md "State")."""
-    return json_text.dumps({
-        "ociVersion": spec.get("ociVersion", "1.2.0"), "id": container_id, "status": status,
-        "pid": pid, "bundle": bundle, "annotations": spec.get("annotations", {}),
-    })
+    """The state a hook reads on stdin."""
+    return json_text.dumps(state_object(spec, container_id, status, pid, bundle))
 
 
 def run(spec, kind, state):

@@ -11,13 +11,10 @@ OCI_VERSION = "1.2.0"
 
 
 def process_state(spec, container_id, pid, bundle, status):
-    seccomp = spec["linux"]["seccomp"]
-    state = {"ociVersion": spec.get("ociVersion", OCI_VERSION), "id": container_id,
-             "status": status, "pid": pid, "bundle": bundle}
-    if spec.get("annotations"):
-        state["annotations"] = spec["annotations"]
+    from libcontainer.hooks import state_object
     return {"ociVersion": OCI_VERSION, "fds": ["seccompFd"], "pid": pid,
-            "metadata": seccomp.get("listenerMetadata", ""), "state": state}
+            "metadata": spec["linux"]["seccomp"].get("listenerMetadata", ""),
+            "state": state_object(spec, container_id, status, pid, bundle)}
 
 
 def send(spec, container_id, pid, bundle, fd, status):

@@ -17,6 +17,8 @@ Nothing heavy is imported at module level: every `create` imports this module.
 """
 
 import os
+
+from libcontainer.rlimits import RLIMITS
 # Plain classes and no typing/dataclasses/collections imports (~15 ms), nor
 # `from __future__ import annotations` (its module, 0.1 ms): every `create`
 # imports this module. Annotations stay within what Python 3.9 evaluates.
@@ -165,11 +167,7 @@ def reference_schema_problems(spec, validator=None) -> list:
 # semantic layer: every helper tolerates wrong types by skipping them, because
 # this may run on a spec that failed the schema.
 
-# getrlimit(2) resources.
-KNOWN_RLIMITS = frozenset("RLIMIT_" + name for name in (
-    "AS", "CORE", "CPU", "DATA", "FSIZE", "LOCKS", "MEMLOCK", "MSGQUEUE",
-    "NICE", "NOFILE", "NPROC", "RSS", "RTPRIO", "RTTIME", "SIGPENDING", "STACK",
-))
+KNOWN_RLIMITS = frozenset(RLIMITS)
 
 _HOOK_KINDS = ("prestart", "createRuntime", "createContainer", "startContainer",
                "poststart", "poststop")

@@ -4,16 +4,12 @@ import os
 import stat
 
 from libcontainer.plan import cgroupfs, namespaces, process
-from libcontainer.plan.mounts import mount_ops
+from libcontainer.plan.mounts import MS_REC, PROPAGATION, mount_ops
 from libcontainer.plan.ops import Op
 
-MS_REC, MS_PRIVATE = 0x4000, 1 << 18
-ROOT_PROPAGATION = {
-    "private": MS_PRIVATE, "rprivate": MS_PRIVATE | MS_REC,
-    "slave": 1 << 19, "rslave": 1 << 19 | MS_REC,
-    "shared": 1 << 20, "rshared": 1 << 20 | MS_REC,
-    "unbindable": 1 << 17, "runbindable": 1 << 17 | MS_REC,
-}
+ROOT_PROPAGATION = dict(PROPAGATION, **{"r" + name: flag | MS_REC
+                                         for name, flag in PROPAGATION.items()})
+MS_PRIVATE = PROPAGATION["private"]
 # runtime-spec config-linux.md "Default Devices"
 DEFAULT_DEVICES = [
     {"path": "/dev/null", "type": "c", "major": 1, "minor": 3},

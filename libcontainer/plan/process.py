@@ -23,11 +23,8 @@ from libcontainer import capabilities, errors
 from libcontainer.plan import attributes
 from libcontainer.seccomp import NEW_LISTENER
 from libcontainer.plan.ops import Op
+from libcontainer.rlimits import RLIMITS
 
-RLIMITS = {name: number for number, name in enumerate((
-    "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_CORE", "RLIMIT_RSS",
-    "RLIMIT_NPROC", "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS", "RLIMIT_LOCKS",
-    "RLIMIT_SIGPENDING", "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME"))}
 PR_SET_KEEPCAPS = 8
 
 
