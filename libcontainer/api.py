@@ -20,15 +20,15 @@ process, as with subprocess: wait for an exec'd process with os.waitpid (a
 zombie in the container's pid namespace keeps its init from dying); delete
 collects the init.
 """
-from libcontainer import create as _create, exec_process as _exec_process, run as _run
-from libcontainer.cgroups import warmup
 from libcontainer.config.loader import load_bundle
 from libcontainer.container import Container
+from libcontainer.create import create
 from libcontainer.delete import delete
 from libcontainer.errors import PyruncError
-from libcontainer.exec_process import process_spec
+from libcontainer.exec_process import exec_process, process_spec
 from libcontainer.kill import kill
 from libcontainer.pause import pause, resume
+from libcontainer.run import run
 from libcontainer.start import start
 from libcontainer.state import StateStore
 from libcontainer.update import update
@@ -36,25 +36,6 @@ from libcontainer.update import update
 __all__ = ["Container", "PyruncError", "StateStore", "create", "delete", "exec_process",
            "kill", "load_bundle", "pause", "process_spec", "resume", "run", "start", "state",
            "stats", "update"]
-
-
-# What moves a process into a container's cgroup is cheaper once the kernel
-# has been asked early (cgroups/warmup.py): the command line does it first
-# thing (its C front, or bin/pyrunc); these do it for library callers.
-
-def create(store, container_id, bundle, **options):
-    warmup.start()
-    return _create.create(store, container_id, bundle, **options)
-
-
-def run(store, container_id, bundle, **options):
-    warmup.start()
-    return _run.run(store, container_id, bundle, **options)
-
-
-def exec_process(container, process, **options):
-    warmup.start()
-    return _exec_process.exec_process(container, process, **options)
 
 
 def state(store, container_id):

@@ -5,6 +5,7 @@ import time
 
 from libcontainer import cgroups, diagnostics, errors, launcher, plan, state as statestore
 from libcontainer import state_fast
+from libcontainer.cgroups import warmup
 from libcontainer.config import loader, unsupported
 from libcontainer.container import Container
 
@@ -19,6 +20,7 @@ def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
 
     On any failure nothing is left behind: no state dir, cgroup or process."""
     statestore.check_id(container_id)
+    warmup.start()  # see there: it overlaps a kernel wait with reading the config
     bundle = os.path.abspath(bundle)
     spec = loader.load_bundle(bundle)
     _check_terminal(spec, console_socket, on_console)

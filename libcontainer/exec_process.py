@@ -6,6 +6,7 @@ while pyrunc-init waits, and gets the container's root, env, user and
 capabilities from the process spec the caller built (see process_spec()).
 """
 from libcontainer import errors, launcher, plan
+from libcontainer.cgroups import warmup
 from libcontainer.create import ROOTLESS, seccomp_program
 
 
@@ -46,6 +47,7 @@ def exec_process(container, process, *, console_socket=None, on_console=None,
     """Start the process, a child of the caller; returns its pid once it has
     exec'd. ignore_paused: a paused container is no error (the process
     starts frozen, as with runc exec --ignore-paused)."""
+    warmup.start()  # see there: the move into the cgroup below finds the lock warm
     status = container.status()
     allowed = ("running", "created", "paused") if ignore_paused else ("running", "created")
     if status not in allowed:
