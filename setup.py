@@ -10,7 +10,7 @@ from setuptools import setup
 from setuptools.command.build_ext import build_ext
 from distutils.command.build_scripts import build_scripts  # setuptools provides it
 
-INIT_SOURCES = ["executor.c", "rootfs.c", "copyup.c", "process.c", "attributes.c"]
+INIT_SOURCES = ["executor.c", "rootfs.c", "idmap.c", "copyup.c", "process.c", "attributes.c"]
 
 
 class BuildExtAndInit(build_ext):

@@ -252,6 +252,7 @@ static void open_host_paths(void)
 		if (ns_fds[current_op] < 0)
 			fail(errno, NULL);
 	}
+	idmap_release();
 }
 
 static void op_join(const struct op *op)

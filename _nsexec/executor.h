@@ -1,7 +1,7 @@
 /* The executor: runs a plan (ops.h) in the process pyrunc spawned, before
  * any interpreter exists, and ends in execve() of the container's process.
  * Shared declarations of its files: executor.c (the constructor, the channel,
- * namespaces, the loop), rootfs.c, copyup.c, process.c, attributes.c. */
+ * namespaces, the loop), rootfs.c, idmap.c, copyup.c, process.c, attributes.c. */
 #ifndef NSEXEC_EXECUTOR_H
 #define NSEXEC_EXECUTOR_H
 #include <stddef.h>
@@ -76,6 +76,15 @@ void refuse_procfs(int fd, const char *dest);
 int private_proc(void);
 int ensure_dir(int root, const char *path, int depth);
 char *fd_path(int fd, char buf[32]);
+
+/* idmap.c */
+/* Id-map the detached mount mntfd: with a joined user namespace's mapping
+ * (userns_path) or else one made with these maps (text of /proc/PID/uid_map);
+ * recursive: every mount of its tree. */
+void idmap_mount(int mntfd, const char *uid_map, const char *gid_map, const char *userns_path,
+		 int recursive);
+/* Close the user namespaces made for mappings (every source is cloned). */
+void idmap_release(void);
 
 /* copyup.c */
 void copy_tree(int from_dir, int to_dir);

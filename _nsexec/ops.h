@@ -20,7 +20,10 @@ enum plan_op {
 	OP_BIND_ROOTFS = 11,   /* s host path of the rootfs */
 	OP_MOUNT = 12,         /* s dest, s source, s fstype, i attrs set, i attrs clear,
 				  i recursive attrs set, i recursive attrs clear,
-				  i propagation, i how (MOUNT_HOW_*), l fs options */
+				  i propagation, i how (MOUNT_HOW_*), l fs options,
+				  s uid map, s gid map (an id-mapped bind: its user
+				  namespace's maps, as /proc/PID/uid_map takes them),
+				  s user namespace path (instead of the maps: a joined one) */
 	OP_CGROUP_TMPFS = 13,  /* s dest, i attrs: the v1 tmpfs that holds the hierarchies */
 	OP_CGROUP_HIER = 14,   /* s name, s host dir (bind) or "" (new mount), l fs options,
 				  i attrs */
@@ -81,6 +84,8 @@ enum mount_how {
 	MOUNT_HOW_NO_SYMLINK = 8, /* flag: the destination may not be a symlink (proc, sysfs) */
 	MOUNT_HOW_SYSFS_FALLBACK = 16, /* flag: on EPERM bind the host's /sys read-only */
 	MOUNT_HOW_LATE_SOURCE = 32, /* flag: a bind source made after the spawn (the cgroup) */
+	MOUNT_HOW_IDMAP = 64,     /* flag: the bind is id-mapped (MOUNT_ATTR_IDMAP), its top only */
+	MOUNT_HOW_RIDMAP = 128,   /* flag: ... every mount of the bound tree (AT_RECURSIVE) */
 };
 
 #endif

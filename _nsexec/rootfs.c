@@ -332,6 +332,9 @@ static int clone_source(const struct op *op, int how, int *is_dir)
 	set_attrs(mntfd, (uint64_t)arg_int(op, 3),
 		  (uint64_t)arg_int(op, 4) & ~locked_attrs(srcfd), 0, 0);
 	set_attrs(mntfd, (uint64_t)arg_int(op, 5), (uint64_t)arg_int(op, 6), 0, 1);
+	if (how & (MOUNT_HOW_IDMAP | MOUNT_HOW_RIDMAP))
+		idmap_mount(mntfd, arg_str(op, 10), arg_str(op, 11), arg_str(op, 12),
+			    how & MOUNT_HOW_RIDMAP);
 	close(srcfd);
 	return mntfd;
 }

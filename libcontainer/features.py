@@ -4,8 +4,8 @@ Every list is read from the table the code that applies the config uses, so
 the document cannot claim more than pyrunc does: the namespace and
 capability tables, the mount option parser's tables, the seccomp action,
 operator and flag tables, the hook kinds the validator accepts. What pyrunc
-does not do is absent or false (AppArmor, SELinux, Intel RDT, idmap mounts,
-systemd's D-Bus cgroup manager).
+does not do is absent or false (AppArmor, SELinux, Intel RDT, systemd's D-Bus
+cgroup manager).
 """
 from libcontainer.container import OCI_VERSION
 
@@ -98,7 +98,8 @@ def features(lib=None):
             "apparmor": {"enabled": False},
             "selinux": {"enabled": False},
             "intelRdt": {"enabled": False},
-            "mountExtensions": {"idmap": {"enabled": False}},
+            # id-mapped binds (idmap, ridmap, mounts[].uidMappings): _nsexec/idmap.c
+            "mountExtensions": {"idmap": {"enabled": True}},
         },
         "annotations": annotations,
     }

@@ -11,7 +11,7 @@ Two layers, both reporting `Problem`s that name the exact JSON path at fault:
 * semantic_problems(): rules that cross fields or touch the bundle and that a
   schema cannot say: duplicate namespaces, id mappings versus the user
   namespace, sysctls versus namespaces, absolute paths, the rootfs directory,
-  known capability and rlimit names.
+  known capability and rlimit names, id-mapped mounts.
 
 Nothing heavy is imported at module level: every `create` imports this module.
 """
@@ -227,6 +227,34 @@ def _check_id_mappings(spec: dict):
             yield Problem(f"linux.{key}", "is required with a new user namespace")
 
 
+# An id-mapped mount (idmap, ridmap) with no mappings of its own takes the
+# container's user namespace's, as runc does; without one there are none.
+IDMAP_NEEDS_MAPPINGS = "needs uidMappings and gidMappings on the mount, or a user namespace"
+_IDMAP_OPTIONS = ("idmap", "ridmap")
+
+
+def _check_idmap_mounts(spec: dict):
+    """As runc: id mapping is for binds only, and a mount's uid and gid
+    mappings come together; empty lists count as not given."""
+    has_user_ns = "user" in _namespaces(spec)
+    for index, mount in _enumerate_objects(spec.get("mounts")):
+        where = f"mounts[{index}]"
+        options = [o for o in _arr(mount.get("options")) if isinstance(o, str)]
+        asked = [o for o in options if o in _IDMAP_OPTIONS]
+        given = {key: bool(_arr(mount.get(key))) for key in ("uidMappings", "gidMappings")}
+        if not asked and not any(given.values()):
+            continue
+        field = f"{where}.options" if asked else f"{where}.uidMappings"
+        name = asked[-1] if asked else "id mapping"
+        if mount.get("type") != "bind" and not {"bind", "rbind"} & set(options):
+            yield Problem(field, f"{name} is only supported on bind mounts")
+        elif given["uidMappings"] != given["gidMappings"]:
+            have, lack = sorted(given, key=given.get, reverse=True)
+            yield Problem(f"{where}.{lack}", f"is required with {have}")
+        elif not given["uidMappings"] and not has_user_ns:
+            yield Problem(field, f"{name} {IDMAP_NEEDS_MAPPINGS}")
+
+
 def _check_uts_names(spec: dict):
     if "uts" in _namespaces(spec):
         return
@@ -315,7 +343,7 @@ def _check_root(spec: dict, bundle):
 _SEMANTIC_CHECKS = (
     _check_namespaces, _check_id_mappings, _check_uts_names, _check_time_offsets,
     _check_process_basics, _check_rlimits, _check_sysctl,
-    _check_absolute_paths,
+    _check_absolute_paths, _check_idmap_mounts,
 )
 
 

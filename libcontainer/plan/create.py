@@ -71,7 +71,7 @@ def rootfs_ops(spec, ctx, in_userns, cgroupns):
             ops += cgroupfs.cgroup_mount_ops(index, entry, ctx.cgroup_dirs, cgroupns,
                                              ctx.mountinfo)
         else:
-            ops += mount_ops(index, entry, ctx.bundle)
+            ops += mount_ops(index, entry, ctx.bundle, spec, ctx.rootless)
     ops += device_ops(linux.get("devices"), in_userns)
     for key in ("hostname", "domainname"):
         if key in spec:

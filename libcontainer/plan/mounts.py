@@ -4,6 +4,10 @@ Options become mount attributes (mount_setattr(2)): those the entry sets,
 those it clears, the same two for its submounts (the recursive options runc
 defines: rro, rnosuid, ...), a propagation, and what is left for the
 filesystem itself (mode=755, size=...), passed to fsconfig(2).
+
+An id-mapped bind (idmap, ridmap, uidMappings/gidMappings) carries its user
+namespace's maps as text, or the path of the container's joined one: the
+init makes the namespace and maps the clone of the source (_nsexec/idmap.c).
 """
 import os
 
@@ -32,7 +36,8 @@ _ATTRS = {
 # Options of the superblock, which the filesystem takes itself; a bind ignores them.
 _SUPERBLOCK = {"sync", "async", "dirsync", "mand", "nomand", "lazytime", "nolazytime"}
 _IGNORED = {"remount", "silent", "loud", "bind", "rbind", "tmpcopyup", "notmpcopyup"}
-_NOT_YET = {"idmap", "ridmap"}
+# ridmap: the mapping reaches every mount of an rbind's tree, idmap its top only.
+_IDMAP = {"idmap", "ridmap"}
 SUPERBLOCK_OPTIONS = _SUPERBLOCK
 
 
@@ -42,7 +47,7 @@ def known_options():
     attrs = set(_ATTRS)
     propagation = set(PROPAGATION)
     return (attrs | {"r" + a for a in attrs} | propagation | {"r" + p for p in propagation}
-            | _SUPERBLOCK | _IGNORED) - {"notmpcopyup"}
+            | _SUPERBLOCK | _IGNORED | _IDMAP) - {"notmpcopyup"}
 
 
 HOW = {name[len("MOUNT_HOW_"):].lower(): code for name, code in CODES.items()
@@ -53,7 +58,8 @@ class MountOptions:
     def __init__(self, options):
         self.set = self.clear = self.rec_set = self.rec_clear = self.propagation = 0
         self.bind = self.rbind = self.copy_up = False
-        self.data, self.not_yet = [], []
+        self.idmap = None  # "idmap" or "ridmap": the last one given wins
+        self.data = []
         for option in options or ():
             self._take(option)
 
@@ -71,8 +77,8 @@ class MountOptions:
             self.copy_up = option == "tmpcopyup"
         elif option in ("bind", "rbind"):
             self.bind, self.rbind = True, self.rbind or option == "rbind"
-        elif option in _NOT_YET:
-            self.not_yet.append(option)
+        elif option in _IDMAP:
+            self.idmap = option
         elif option not in _IGNORED or option in _SUPERBLOCK:
             self.data.append(option)
 
@@ -82,18 +88,22 @@ def _apply(set_, clear, adds, removes):
     return (set_ & ~removes) | adds, (clear & ~adds) | removes
 
 
-def mount_ops(index, entry, bundle):
-    """The ops of mounts[index] (a `cgroup` entry: see cgroupfs.py)."""
+def mount_ops(index, entry, bundle, spec=None, rootless=False):
+    """The ops of mounts[index] (a `cgroup` entry: see cgroupfs.py); spec
+    gives an id-mapped bind without maps of its own the container's user
+    namespace. The validator has checked the entry (config/validate.py)."""
     field = f"mounts[{index}]"
     options = MountOptions(entry.get("options"))
-    if options.not_yet:
-        raise errors.PyruncError(f"{field}.options: {', '.join(options.not_yet)} not supported yet")
     kind = entry.get("type") or ("bind" if options.bind else None)
     destination = entry["destination"]
+    idmap = []  # an id-mapped bind's: uid map, gid map, user namespace path
     if options.bind or kind == "bind":
         source = os.path.join(bundle, entry.get("source") or "")
         how = HOW["rbind"] if options.rbind else HOW["bind"]
         data = []
+        if options.idmap or entry.get("uidMappings") or entry.get("gidMappings"):
+            how |= HOW[options.idmap or "idmap"]
+            idmap = _idmap_args(field, options.idmap, entry, spec or {}, rootless)
     else:
         if not kind:
             raise errors.ConfigError(f"{field}.type: required unless the mount is a bind")
@@ -108,4 +118,29 @@ def mount_ops(index, entry, bundle):
             how |= HOW["sysfs_fallback"]
     return [Op("OP_MOUNT", f"{field}: mounting {source} on {destination}", destination,
                source, kind or "", options.set, options.clear, options.rec_set,
-               options.rec_clear, options.propagation, how, data)]
+               options.rec_clear, options.propagation, how, data, *idmap)]
+
+
+def _idmap_args(field, option, entry, spec, rootless):
+    """[uid map, gid map, user namespace path] of an id-mapped bind: its own
+    mappings, else (as runc) those of the container's user namespace: a
+    joined one by its path, a new one by linux.uidMappings/gidMappings."""
+    if rootless:
+        # The mapping is set in the host's user namespace, which needs its root.
+        raise errors.ConfigError(f"{field}: id-mapped mounts are not supported for rootless "
+                                 "containers")
+    if entry.get("uidMappings") or entry.get("gidMappings"):
+        return [_map_text(entry.get("uidMappings")), _map_text(entry.get("gidMappings")), ""]
+    linux = spec.get("linux") or {}
+    user = [ns for ns in linux.get("namespaces") or () if ns.get("type") == "user"]
+    if not user:  # the validator says so first; the same words
+        from libcontainer.config.validate import IDMAP_NEEDS_MAPPINGS
+        raise errors.ConfigError(f"{field}.options: {option} {IDMAP_NEEDS_MAPPINGS}")
+    if user[0].get("path"):
+        return ["", "", user[0]["path"]]
+    return [_map_text(linux.get("uidMappings")), _map_text(linux.get("gidMappings")), ""]
+
+
+def _map_text(mappings):
+    """Mappings as /proc/PID/uid_map takes them: "inside outside count" lines."""
+    return "".join(f"{m['containerID']} {m['hostID']} {m['size']}\n" for m in mappings or ())

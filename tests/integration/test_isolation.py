@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from conftest import assert_nothing_left, assert_one_line_error, bind, tmpfs
+from conftest import bind, tmpfs
 
 # The capability numbers of include/uapi/linux/capability.h that these tests use.
 CAP_NUMBERS = {"CAP_CHOWN": 0, "CAP_KILL": 5, "CAP_NET_BIND_SERVICE": 10,
@@ -304,13 +304,6 @@ def test_tmpcopyup_tmpfs_starts_with_the_directory_it_covers(runtime, make_bundl
     assert rc == 0, err
     assert out.split("\n")[:6] == ["from the image", "from the image", "750", "1", "1", ""]
     assert not (rootfs_copy / "etc" / "written").exists()  # written to the tmpfs only
-
-
-def test_mount_options_not_supported_yet_are_named(runtime, make_bundle, host_dir):
-    b = make_bundle(["true"], extra_mounts=[bind(host_dir, "/root", "idmap")])
-    rc, out, err = runtime("create", "--bundle", b.path, b.id)
-    assert_one_line_error(rc, out, err, ".options: idmap not supported yet")
-    assert_nothing_left(runtime, b.id)
 
 
 def test_recursive_read_only_reaches_submounts(runtime, make_bundle):

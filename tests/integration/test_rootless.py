@@ -101,3 +101,19 @@ def test_rootless_limits_are_refused_not_ignored(as_nobody, rootfs):
     cid = new_id()
     rc, out, err = run("run", "--bundle", bundle, cid)
     assert_one_line_error(rc, out, err, "linux.resources.memory", "unprivileged")
+
+
+def test_rootless_id_mapped_mounts_are_refused(as_nobody, rootfs):
+    """As runc: the mapping is set in the host's user namespace, which an
+    unprivileged caller has no rights in."""
+    run, bundle, state = as_nobody
+    config = rootless_bundle(run, bundle, rootfs, ["true"])
+    index = len(config["mounts"])
+    config["mounts"].append({"destination": "/tmp", "type": "bind", "source": str(bundle),
+                             "options": ["rbind", "idmap"]})
+    (bundle / "config.json").write_text(json.dumps(config))
+    cid = new_id()
+    rc, out, err = run("run", "--bundle", bundle, cid)
+    assert_one_line_error(rc, out, err, f"mounts[{index}]: id-mapped mounts are not supported "
+                                        "for rootless containers")
+    assert os.listdir(state) == []

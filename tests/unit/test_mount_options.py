@@ -37,12 +37,19 @@ def test_no_options():
     assert (options.set, options.clear, options.propagation, options.data) == (0, 0, 0, [])
 
 
-def test_runtime_options_not_done_yet_are_named_not_passed_on():
+def test_runtime_options_are_taken_not_passed_on():
     options = MountOptions(["rw", "tmpcopyup", "idmap", "mode=755"])
-    assert options.not_yet == ["idmap"]
+    assert options.idmap == "idmap"
     assert options.copy_up
     assert options.data == ["mode=755"]
     assert not MountOptions(["tmpcopyup", "notmpcopyup"]).copy_up
+
+
+def test_idmap_and_ridmap_the_last_one_wins():
+    assert MountOptions(["rbind"]).idmap is None
+    assert MountOptions(["idmap", "ridmap"]).idmap == "ridmap"
+    assert MountOptions(["ridmap", "idmap", "ro"]).idmap == "idmap"
+    assert MountOptions(["ridmap"]).data == []
 
 
 def test_superblock_options_go_to_the_filesystem():

@@ -224,9 +224,6 @@ def test_exec_joins_everything_before_the_fork_mount_last():
 
 
 def test_refusals_name_the_field():
-    with pytest.raises(errors.PyruncError, match=r"mounts\[0\].options: idmap not supported yet"):
-        compile_create(spec(mounts=[{"destination": "/x", "type": "bind", "source": "/y",
-                                     "options": ["bind", "idmap"]}]), ctx())
     s = spec()
     s["process"]["rlimits"] = [{"type": "RLIMIT_NOPE", "soft": 1, "hard": 1}]
     with pytest.raises(errors.PyruncError, match="process.rlimits: unknown type RLIMIT_NOPE"):
@@ -290,3 +287,74 @@ def test_seccomp_with_a_listener_is_installed_before_ready():
     ops = compile_create(spec(), ctx(seccomp=(b"\0" * 8, NEW_LISTENER)))
     assert index(ops, "OP_FIND_EXEC") < index(ops, "OP_SECCOMP") < index(ops, "OP_READY")
     assert len(ops_named(ops, "OP_SECCOMP")) == 1
+
+
+# --- id-mapped binds ---------------------------------------------------------
+
+USERNS_MAP = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+
+
+def idmapped(options, **mappings):
+    return {"destination": "/x", "type": "bind", "source": "vol", "options": options,
+            **mappings}
+
+
+def with_user_namespace(s, path=None):
+    s["linux"]["namespaces"].append({"type": "user", "path": path} if path else {"type": "user"})
+    s["linux"]["uidMappings"] = s["linux"]["gidMappings"] = USERNS_MAP
+    return s
+
+
+def mount_args(s, **context):
+    """The args of the spec's only OP_MOUNT."""
+    [mount] = ops_named(compile_create(s, ctx(**context)), "OP_MOUNT")
+    return mount.args
+
+
+def test_idmap_mount_carries_its_own_maps_as_uid_map_text():
+    uids = [{"containerID": 0, "hostID": 1000, "size": 1},
+            {"containerID": 1, "hostID": 200000, "size": 10}]
+    gids = [{"containerID": 5, "hostID": 1005, "size": 2}]
+    args = mount_args(spec(mounts=[idmapped(["rbind", "idmap"], uidMappings=uids,
+                                            gidMappings=gids)]))
+    assert args[1] == "/b/vol"
+    assert args[8] == HOW["rbind"] | HOW["idmap"]
+    assert args[10:] == ("0 1000 1\n1 200000 10\n", "5 1005 2\n", "")
+
+
+def test_mappings_without_an_option_are_idmap_ridmap_reaches_submounts():
+    maps = dict(uidMappings=USERNS_MAP, gidMappings=USERNS_MAP)
+    assert mount_args(spec(mounts=[idmapped(["bind"], **maps)]))[8] == HOW["bind"] | HOW["idmap"]
+    assert mount_args(spec(mounts=[idmapped(["rbind", "ridmap"], **maps)]))[8] == (
+        HOW["rbind"] | HOW["ridmap"])
+
+
+def test_idmap_without_maps_takes_the_new_user_namespaces():
+    s = with_user_namespace(spec(mounts=[idmapped(["rbind", "ridmap"])]))
+    args = mount_args(s)
+    assert args[8] == HOW["rbind"] | HOW["ridmap"]
+    assert args[10:] == ("0 100000 65536\n", "0 100000 65536\n", "")
+
+
+def test_idmap_without_maps_takes_a_joined_user_namespace_by_its_path():
+    s = with_user_namespace(spec(mounts=[idmapped(["bind", "idmap"])]), path="/proc/7/ns/user")
+    assert mount_args(s)[10:] == ("", "", "/proc/7/ns/user")
+
+
+def test_plain_binds_and_new_mounts_carry_no_idmap_args():
+    s = spec(mounts=[{"destination": "/x", "type": "bind", "source": "/y", "options": ["rbind"]},
+                     {"destination": "/t", "type": "tmpfs", "source": "tmpfs"}])
+    for mount in ops_named(compile_create(s, ctx()), "OP_MOUNT"):
+        assert len(mount.args) == 10
+        assert not mount.args[8] & (HOW["idmap"] | HOW["ridmap"])
+
+
+def test_idmap_refusals_name_the_field():
+    with pytest.raises(errors.ConfigError, match=r"^mounts\[0\].options: idmap needs uidMappings "
+                                                 r"and gidMappings on the mount, or a user "
+                                                 r"namespace$"):
+        compile_create(spec(mounts=[idmapped(["bind", "idmap"])]), ctx())
+    maps = dict(uidMappings=USERNS_MAP, gidMappings=USERNS_MAP)
+    with pytest.raises(errors.ConfigError, match=r"^mounts\[0\]: id-mapped mounts are not "
+                                                 r"supported for rootless containers$"):
+        compile_create(spec(mounts=[idmapped(["bind"], **maps)]), ctx(rootless=True))

@@ -199,6 +199,63 @@ def test_mappings_without_user_namespace_rejected():
     ]
 
 
+IDMAP = [{"containerID": 0, "hostID": 1000, "size": 1}]
+
+
+def idmap_problems(*mounts, user_namespace=False):
+    """The semantic problems of a runc-style config with these mounts added."""
+    def change(spec):
+        spec["mounts"] += list(mounts)
+        if user_namespace:
+            spec["linux"]["namespaces"].append({"type": "user"})
+            spec["linux"]["uidMappings"] = spec["linux"]["gidMappings"] = IDMAP
+    return as_text(semantic_problems(with_change(change)))
+
+
+def bind_mount(*options, **mappings):
+    return {"destination": "/data", "type": "bind", "source": "/vol",
+            "options": list(options), **mappings}
+
+
+def test_id_mapped_binds_pass():
+    both = dict(uidMappings=IDMAP, gidMappings=IDMAP)
+    assert idmap_problems(bind_mount("rbind", "idmap", **both), bind_mount("bind", **both),
+                          bind_mount("rbind", "ridmap", **both)) == []
+    untyped = {"destination": "/d", "source": "/vol", "options": ["rbind", "ridmap"], **both}
+    assert idmap_problems(untyped) == []
+    # No maps of its own: the container's user namespace's are used.
+    assert idmap_problems(bind_mount("rbind", "idmap"), bind_mount("ridmap", "bind"),
+                          user_namespace=True) == []
+
+
+def test_id_mapping_only_on_binds():
+    tmpfs = {"destination": "/t", "type": "tmpfs", "source": "tmpfs"}
+    assert idmap_problems(dict(tmpfs, options=["idmap"]),
+                          dict(tmpfs, uidMappings=IDMAP, gidMappings=IDMAP)) == [
+        "mounts[7].options: idmap is only supported on bind mounts",
+        "mounts[8].uidMappings: id mapping is only supported on bind mounts",
+    ]
+
+
+def test_uid_and_gid_mappings_come_together():
+    assert idmap_problems(bind_mount("rbind", "idmap", uidMappings=IDMAP),
+                          bind_mount("rbind", gidMappings=IDMAP, uidMappings=[]),
+                          user_namespace=True) == [
+        "mounts[7].gidMappings: is required with uidMappings",
+        "mounts[8].uidMappings: is required with gidMappings",
+    ]
+
+
+def test_idmap_without_maps_needs_a_user_namespace():
+    assert idmap_problems(bind_mount("rbind", "ridmap"),
+                          bind_mount("idmap", uidMappings=[], gidMappings=[])) == [
+        "mounts[7].options: ridmap needs uidMappings and gidMappings on the mount, "
+        "or a user namespace",
+        "mounts[8].options: idmap needs uidMappings and gidMappings on the mount, "
+        "or a user namespace",
+    ]
+
+
 def test_root_path_resolved_against_bundle(tmp_path):
     spec = runc_default_config()
     assert as_text(problems(spec, str(tmp_path))) == [
