@@ -238,7 +238,8 @@ static void send_pid(char kind, pid_t pid)
 /* What must be opened while we are still the host's root in the host's
  * namespaces, before any op runs: the namespaces to join (joining one, a
  * mount or pid namespace, can change what the other paths mean) and the
- * sources of bind mounts (see prepare_bind). */
+ * sources of bind mounts (see prepare_bind), id-mapped through user
+ * namespaces made for that alone and let go of once they are all cloned. */
 static void open_host_paths(void)
 {
 	for (current_op = 0; current_op < nops; current_op++) {

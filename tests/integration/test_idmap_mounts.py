@@ -107,6 +107,18 @@ def test_uid_and_gid_mappings_apply_each_to_its_own(runtime, make_bundle, source
     assert owners(out) == {"/root/theirs": (5, 7)}
 
 
+def test_each_mapping_its_own_and_the_same_one_shared(runtime, make_bundle, source):
+    """The init makes one user namespace per distinct mapping: the same uid
+    map with another gid map is another; a mapping asked for again is reused."""
+    first, second = (one(1000, 5), one(1000, 7)), (one(1000, 5), one(1000, 8))
+    out = run_sh(runtime, make_bundle, "stat -c '%n %u %g' /root/theirs /tmp/theirs /etc/theirs",
+                 extra_mounts=[mapped(bind(source, "/root"), *first),
+                               mapped(bind(source, "/tmp"), *second),
+                               mapped(bind(source, "/etc"), *first)])
+    assert owners(out) == {"/root/theirs": (5, 7), "/tmp/theirs": (5, 8),
+                           "/etc/theirs": (5, 7)}
+
+
 def test_root_cannot_write_where_its_id_has_no_mapping(runtime, make_bundle, tmp_path):
     """runc's test: through 0 -> 100000 root's files are 100000's, and uid 0
     itself is stored as nothing, so its new file is refused (EOVERFLOW)."""
