@@ -70,6 +70,7 @@ enum plan_op {
 	OP_SCHEDULER = 64,     /* i policy, i nice, i priority, i flags, i runtime,
 				  i deadline, i period */
 	OP_IOPRIO = 65,        /* i class, i priority */
+	OP_MEMORY_POLICY = 66, /* i mode | flags, b node mask (node 0 = bit 0 of byte 0) */
 };
 
 /* OP_MOUNT's "how" */

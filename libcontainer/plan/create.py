@@ -3,7 +3,7 @@ the process, and the wait for `start` before execve."""
 import os
 import stat
 
-from libcontainer.plan import cgroupfs, namespaces, process
+from libcontainer.plan import attributes, cgroupfs, namespaces, process
 from libcontainer.plan.mounts import MS_REC, PROPAGATION, mount_ops
 from libcontainer.plan.ops import Op
 
@@ -55,6 +55,7 @@ def compile_create(spec, ctx):
         return ops + [Op("OP_READY", "waiting for start")]
     ops.append(Op("OP_SETSID", "process.terminal"))
     ops += process.setup_ops(proc, ctx.seccomp, ctx.preserve_fds, ctx.last_cap, ctx.rootless)
+    ops += attributes.memory_policy_ops(linux)  # before ready: a bad node fails create
     ops += [Op("OP_CHECK_FIFO", "process.user: the exec fifo"),
             Op("OP_READY", "waiting for start")]
     ops += hook_ops(spec, "startContainer", 1)
