@@ -2,7 +2,8 @@
 host's cgroups, side by side with runc: on cgroup v1 without a net_cls or
 net_prio hierarchy both refuse the container; where the hierarchy is
 mounted the files hold the values; on cgroup v2 both ignore the fields.
-(The writes themselves are checked on fake trees: tests/unit/test_cgroup_network.py.)"""
+(The writes themselves are checked on fake trees:
+tests/unit/test_cgroup_network_files.py.)"""
 import os
 
 import pytest
