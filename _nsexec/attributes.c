@@ -1,7 +1,7 @@
 /*
  * Attributes of the container's process that the kernel keeps per process:
  * time namespace offsets, the session keyring, personality, CPU affinity,
- * the scheduler and the I/O priority.
+ * the scheduler, the I/O priority and the NUMA memory policy.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,6 +18,8 @@
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 #define IOPRIO_WHO_PROCESS 1
 #define IOPRIO_CLASS_SHIFT 13
+#define MAX_NODES 1024 /* the largest MAX_NUMNODES a kernel has (mempolicy.py) */
+#define LONG_BITS (8 * sizeof(unsigned long))
 
 /* The offsets apply to the namespace the next fork enters: written after
  * unshare(CLONE_NEWTIME), before the fork. */
@@ -86,5 +88,23 @@ void op_ioprio(const struct op *op)
 {
 	int value = (int)(arg_int(op, 0) << IOPRIO_CLASS_SHIFT | arg_int(op, 1));
 	if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, value) < 0)
+		fail(errno, NULL);
+}
+
+/* set_mempolicy(2) with the nodes of the mask (bytes, node 0 first) as the
+ * kernel's array of longs. Its maxnode counts one past the last bit it
+ * reads (it drops the last one): numactl passes the bits + 1 too. */
+void op_memory_policy(const struct op *op)
+{
+	unsigned long mask[MAX_NODES / LONG_BITS] = {0};
+	const unsigned char *bytes = (const unsigned char *)op->args[1].data;
+	size_t nbits = (size_t)op->args[1].len * 8;
+	if (nbits > MAX_NODES)
+		fail(EINVAL, "node mask too long");
+	for (size_t node = 0; node < nbits; node++)
+		if (bytes[node / 8] >> (node % 8) & 1)
+			mask[node / LONG_BITS] |= 1UL << (node % LONG_BITS);
+	if (syscall(SYS_set_mempolicy, (int)arg_int(op, 0), nbits ? mask : NULL,
+		    nbits ? nbits + 1 : 0) < 0)
 		fail(errno, NULL);
 }

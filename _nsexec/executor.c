@@ -445,6 +445,7 @@ static void run_op(const struct op *op)
 	case OP_CPU_AFFINITY: op_cpu_affinity(op); break;
 	case OP_SCHEDULER: op_scheduler(op); break;
 	case OP_IOPRIO: op_ioprio(op); break;
+	case OP_MEMORY_POLICY: op_memory_policy(op); break;
 	default: fail(EPROTO, "unknown operation %d", op->code);
 	}
 }

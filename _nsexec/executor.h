@@ -114,5 +114,6 @@ void op_personality(const struct op *op);
 void op_cpu_affinity(const struct op *op);
 void op_scheduler(const struct op *op);
 void op_ioprio(const struct op *op);
+void op_memory_policy(const struct op *op);
 
 #endif

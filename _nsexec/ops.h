@@ -37,7 +37,8 @@ enum plan_op {
 				  i bind over /dev/console */
 	OP_HOOK_STATES = 22,   /* ask the parent for hook states (it runs its own hooks) */
 	OP_HOOK = 23,          /* i which state (0 create, 1 start), s path, i timeout,
-				  l args, l env */
+				  l args, l env, i 1 = no env of its own: the process's
+				  once OP_ENV set it (before: the list) */
 	OP_OPEN_FIFO = 24,     /* s host path of the exec fifo */
 	OP_PIVOT_ROOT = 25,    /* i propagation flags for the new "/" (0: none) */
 	OP_CHECK_PROC = 26,    /* /proc must be a procfs */
@@ -73,6 +74,7 @@ enum plan_op {
 	OP_SCHEDULER = 64,     /* i policy, i nice, i priority, i flags, i runtime,
 				  i deadline, i period */
 	OP_IOPRIO = 65,        /* i class, i priority */
+	OP_MEMORY_POLICY = 66, /* i mode | flags, b node mask (node 0 = bit 0 of byte 0) */
 };
 
 /* OP_MOUNT's "how" */

@@ -249,6 +249,9 @@ void op_hook(const struct op *op)
 	int timeout = (int)arg_int(op, 2), in[2], out[2], status = 0;
 	char **args = arg_list(op, 3), **env = arg_list(op, 4);
 	char *fallback[] = {(char *)path, NULL};
+	/* Without an env of its own a hook gets the process's, as runc's init
+	 * (its environment is process.env) hands its own to it. */
+	char **hook_env = arg_int(op, 5) && ex.env ? ex.env : env;
 	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0)
 		fail(errno, NULL);
 	pid_t pid = fork();
@@ -259,7 +262,7 @@ void op_hook(const struct op *op)
 		dup2(in[0], 0);
 		dup2(out[1], 1);
 		dup2(out[1], 2);
-		execve(path, args[0] ? args : fallback, env);
+		execve(path, args[0] ? args : fallback, hook_env);
 		_exit(127);
 	}
 	close(in[0]);

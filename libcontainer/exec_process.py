@@ -43,10 +43,12 @@ def _with_caps(capabilities, caps):
 
 
 def exec_process(container, process, *, console_socket=None, on_console=None,
-                 preserve_fds=0, ignore_paused=False):
+                 preserve_fds=0, ignore_paused=False, sub_cgroups=None):
     """Start the process, a child of the caller; returns its pid once it has
     exec'd. ignore_paused: a paused container is no error (the process
-    starts frozen, as with runc exec --ignore-paused)."""
+    starts frozen, as with runc exec --ignore-paused). sub_cgroups: the
+    process joins those cgroups below the container's (exec --cgroup, see
+    cgroups/subcgroup.py)."""
     warmup.start()  # see there: the move into the cgroup below finds the lock warm
     status = container.status()
     allowed = ("running", "created", "paused") if ignore_paused else ("running", "created")
@@ -61,6 +63,7 @@ def exec_process(container, process, *, console_socket=None, on_console=None,
                             seccomp_program(container.spec), preserve_fds,
                             rootless=ROOTLESS)
     cgroup = container.cgroup() if container.record.get("cgroup") else None  # rootless: none
+    joined = _sub_cgroup_dirs(cgroup, sub_cgroups)  # checked before anything starts
     launched = launcher.spawn(ops)
     channel = launched.channel
     try:
@@ -68,7 +71,10 @@ def exec_process(container, process, *, console_socket=None, on_console=None,
         # The child sets itself up, says it is ready, and execs once in the
         # cgroup: there, a paused container freezes it (--ignore-paused).
         launcher.serve(channel, console_socket, on_console, handlers=handlers)
-        if cgroup:
+        if joined:
+            from libcontainer.cgroups import subcgroup
+            subcgroup.join(cgroup, launched.pid, joined)
+        elif cgroup:
             cgroup.add_pid(launched.pid)
         launcher.tell(channel, b"J")
         if status != "paused":
@@ -79,6 +85,15 @@ def exec_process(container, process, *, console_socket=None, on_console=None,
     finally:
         channel.close()
     return launched.pid
+
+
+def _sub_cgroup_dirs(cgroup, sub_cgroups):
+    if not sub_cgroups:
+        return None
+    if cgroup is None:
+        raise errors.PyruncError("--cgroup: the container has no cgroup of its own (rootless)")
+    from libcontainer.cgroups import subcgroup
+    return subcgroup.directories(cgroup, sub_cgroups)
 
 
 def _to_seccomp_agent(container, launched):

@@ -10,7 +10,12 @@ the lifecycle with the container's state JSON on their stdin.
 A failing hook of the first four fails the operation; of the last two it is
 only reported (runtime.md "Lifecycle"). subprocess is imported only here,
 and this module only when a config has hooks.
+
+A hook's `env` is its whole environment; without one it gets the
+environment of what runs it, as with runc: here, pyrunc's own (the init's
+hooks get the container process's, see plan/create.py hook_ops).
 """
+import os
 import subprocess
 
 from libcontainer import diagnostics, errors, json_text
@@ -50,7 +55,10 @@ def run(spec, kind, state):
 
 def _run_one(hook, state):
     """None if the hook succeeded, else what went wrong, in a few words."""
-    env = dict(item.partition("=")[::2] for item in hook.get("env", []))
+    if "env" in hook:
+        env = dict(item.partition("=")[::2] for item in hook["env"] or [])
+    else:
+        env = inherited_env()
     try:
         result = subprocess.run(hook.get("args") or [hook["path"]], executable=hook["path"],
                                 input=state.encode(), env=env, capture_output=True,
@@ -66,3 +74,24 @@ def _run_one(hook, state):
            else f"exit status {result.returncode}")
     return how + (f": {said[-1]}" if said else "")
 
+
+# What Python's start-up sets on its own in a C locale (PEP 538): LC_CTYPE.
+_COERCED_LOCALES = ("C.UTF-8", "C.utf8", "UTF-8")
+_AS_EXECED = "/proc/self/environ"
+
+
+def inherited_env():
+    """pyrunc's environment for a hook without `env`: os.environ, less the
+    LC_CTYPE that Python's locale coercion added at start-up (runc's hooks
+    get runc's environment exactly as it was run). /proc/self/environ holds
+    the environment as exec'd, before Python changed anything."""
+    env = dict(os.environ)
+    if env.get("LC_CTYPE") in _COERCED_LOCALES:
+        try:
+            with open(_AS_EXECED, "rb") as f:
+                given = f.read().split(b"\0")
+        except OSError:
+            return env
+        if not any(item.startswith(b"LC_CTYPE=") for item in given):
+            del env["LC_CTYPE"]
+    return env

@@ -130,6 +130,8 @@ COMMANDS = {c.name: c for c in [
         Flag(["--no-new-privs"], help="set no_new_privs for the process"),
         Flag(["--cap", "-c"], "list", "add a capability (repeatable)", metavar="CAP"),
         Flag(["--ignore-paused"], help="exec even when the container is paused"),
+        Flag(["--cgroup"], "list", "join an existing sub-cgroup: PATH, or (v1, repeatable) "
+             "CONTROLLER[,CONTROLLER]:PATH", metavar="[CONTROLLER:]PATH"),
         Flag(["--apparmor"], "str", "AppArmor profile (not supported: an error)", metavar="PROFILE"),
         Flag(["--process-label"], "str", "SELinux label (not supported: an error)",
              metavar="LABEL"),

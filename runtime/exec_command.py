@@ -60,11 +60,18 @@ def build_process(args, container):
     return process
 
 
+def _sub_cgroups(given):
+    if not given:
+        return None
+    from libcontainer.cgroups import subcgroup
+    return subcgroup.parse(given)
+
+
 def run_exec(args, store):
     container = Container.load(store, args.container_id)
     process = build_process(args, container)
     options = dict(console_socket=args.console_socket, preserve_fds=args.preserve_fds,
-                   ignore_paused=args.ignore_paused)
+                   ignore_paused=args.ignore_paused, sub_cgroups=_sub_cgroups(args.cgroup))
     if args.detach:
         pid = exec_process(container, process, **options)
         if args.pid_file:

@@ -32,6 +32,8 @@ def manager_for(cgroups_path, container_id: str, mountinfo: str = None,
         mountinfo = _mountinfo.read_self()
     version, hierarchies = _mountinfo.detect(mountinfo)
     path, owned_depth = _paths.requested_path(cgroups_path, container_id, systemd)
+    if systemd:
+        _paths.check_systemd_running()  # after the path's own check, as runc orders them
     own = {}
     if not path.startswith("/"):
         own = _paths.parse_proc_cgroup(

@@ -7,7 +7,9 @@ and an empty path means "pyrunc/<container id>" below the caller's own cgroup
 cgroup keeps its containers inside it.
 """
 
+import os
 import posixpath
+import stat
 
 from libcontainer.errors import PyruncError
 
@@ -34,6 +36,23 @@ def parse_proc_cgroup(text: str) -> dict:
 def clean(path: str) -> str:
     """Absolute, normalised, and unable to climb above "/" with "..". """
     return posixpath.normpath("/" + path.lstrip("/"))
+
+
+# systemd's own mark that it runs as init (sd_booted(3)); runc checks the same.
+SYSTEMD_RUNNING_DIR = "/run/systemd/system"
+
+
+def check_systemd_running() -> None:
+    """--systemd-cgroup without systemd as init: an error, as with runc,
+    rather than cgroups made where no systemd will look after them."""
+    marker = SYSTEMD_RUNNING_DIR
+    try:
+        running = stat.S_ISDIR(os.lstat(marker).st_mode)
+    except OSError:
+        running = False
+    if not running:
+        raise PyruncError("--systemd-cgroup: systemd is not running on this host "
+                          f"(no {marker}), cannot use systemd's cgroup manager")
 
 
 def systemd_path(cgroups_path, container_id: str) -> str:

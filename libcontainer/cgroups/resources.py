@@ -147,6 +147,18 @@ def _device_number(field, number) -> str:
     return "*" if number is None or number == -1 else str(require_int(field, number))
 
 
+def v1_net_prio(resources) -> list:
+    """network.priorities: one "IFNAME PRIORITY" line per interface written
+    to net_prio.ifpriomap (the kernel keeps the others as they were)."""
+    writes = []
+    for index, entry in enumerate(lookup(resources, "network", "priorities") or []):
+        field = f"{FIELD_PREFIX}.network.priorities[{index}]"
+        name = as_text(field + ".name", entry.get("name"))
+        writes.append(Write(field, "net_prio.ifpriomap",
+                            f"{name} {as_int(field + '.priority', entry.get('priority'))}"))
+    return writes
+
+
 def blkio_weight(resources, bfq_file, plain_file, convert) -> list:
     """blockIO.weight (10..1000): the BFQ scheduler's file takes it as it is;
     without BFQ, the plain file (v2's io.weight is 1..10000: converted).
@@ -281,6 +293,10 @@ V1_RULES = (
     Rule("hugetlb", hugetlb("hugetlb.%s.limit_in_bytes")),
     Rule("rdma", rdma),
     Rule("devices", v1_devices),
+    # No hierarchy mounted for them: an error, as with runc. v2 has no such
+    # controllers: V2_RULES leave network out, as runc ignores it there.
+    scalar("network", "classID", "net_cls", "net_cls.classid", as_int),
+    Rule("net_prio", v1_net_prio),
     Rule("", reject_unified_v1),
 )
 

@@ -20,8 +20,7 @@ def refuse_labels(spec):
         if (spec.get(section) or {}).get(name):
             raise errors.ConfigError(
                 f"{section}.{name}: {lsm} labels are not supported by pyrunc")
-_RESOURCES = ("network",)
-# Applied on cgroup v1 only (v2 has no such files).
+# Applied on cgroup v1 only (v2 has no such files, nor net_cls/net_prio).
 _V1_ONLY_MEMORY = ("kernelTCP", "disableOOMKiller")
 
 
@@ -32,11 +31,12 @@ def not_applied(spec):
     resources = (spec.get("linux") or {}).get("resources") or {}
     memory = resources.get("memory") or {}
     prefix = "linux.resources"
-    found += [f"{prefix}.{name}" for name in _RESOURCES if resources.get(name)]
     if memory.get("kernel"):
         found.append(f"{prefix}.memory.kernel")  # deprecated; newer kernels ignore it
     if _pure_cgroup_v2():
         found += [f"{prefix}.memory.{name}" for name in _V1_ONLY_MEMORY if memory.get(name)]
+        if resources.get("network"):
+            found.append(f"{prefix}.network")
     return found
 
 

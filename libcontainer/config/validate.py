@@ -268,6 +268,14 @@ def _check_time_offsets(spec: dict):
         yield Problem("linux.timeOffsets", "needs a time namespace")
 
 
+def _check_memory_policy(spec: dict):
+    policy = _obj(_obj(spec.get("linux")).get("memoryPolicy"))
+    if policy and isinstance(policy.get("nodes", ""), str):
+        from libcontainer import mempolicy
+        for where, message in mempolicy.problems(policy):
+            yield Problem(where, message)
+
+
 def _check_process_basics(spec: dict):
     process = _obj(spec.get("process"))
     yield from _not_absolute(process.get("cwd"), "process.cwd")
@@ -342,7 +350,7 @@ def _check_root(spec: dict, bundle):
 
 _SEMANTIC_CHECKS = (
     _check_namespaces, _check_id_mappings, _check_uts_names, _check_time_offsets,
-    _check_process_basics, _check_rlimits, _check_sysctl,
+    _check_memory_policy, _check_process_basics, _check_rlimits, _check_sysctl,
     _check_absolute_paths, _check_idmap_mounts,
 )
 

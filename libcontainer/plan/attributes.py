@@ -1,7 +1,7 @@
 """Plan operations for per-process attributes: time namespace offsets,
-personality, CPU affinity, scheduler, I/O priority (config-linux.md,
-config.md)."""
-from libcontainer import errors
+personality, CPU affinity, scheduler, I/O priority, NUMA memory policy
+(config-linux.md, config.md)."""
+from libcontainer import errors, mempolicy
 from libcontainer.plan.ops import Op
 
 PERSONALITIES = {"LINUX": 0x0000, "LINUX32": 0x0008}
@@ -83,3 +83,21 @@ def scheduler_ops(proc):
         ops.append(Op("OP_IOPRIO", f"process.ioPriority: {io['class']}",
                       IO_CLASSES[io["class"]], io.get("priority", 0)))
     return ops
+
+
+def memory_policy_ops(linux):
+    """linux.memoryPolicy: set_mempolicy(2) for the process (validated
+    already, see mempolicy.problems). The node mask goes as bytes, node 0
+    the lowest bit of the first (the C side makes the kernel's longs)."""
+    policy = linux.get("memoryPolicy")
+    if not policy:
+        return []
+    mode = policy["mode"]
+    flags = 0
+    for flag in policy.get("flags") or []:
+        flags |= mempolicy.FLAGS[flag]
+    nodes = mempolicy.parse_nodes(policy.get("nodes") or "")
+    mask = sum(1 << node for node in nodes)
+    label = f"linux.memoryPolicy: {mode} nodes {policy.get('nodes') or 'none'}"
+    return [Op("OP_MEMORY_POLICY", label, mempolicy.MODES[mode] | flags,
+               mask.to_bytes((mask.bit_length() + 7) // 8, "little"))]

@@ -3,7 +3,7 @@ the process, and the wait for `start` before execve."""
 import os
 import stat
 
-from libcontainer.plan import cgroupfs, namespaces, process
+from libcontainer.plan import attributes, cgroupfs, namespaces, process
 from libcontainer.plan.mounts import MS_REC, PROPAGATION, mount_ops
 from libcontainer.plan.ops import Op
 
@@ -55,6 +55,7 @@ def compile_create(spec, ctx):
         return ops + [Op("OP_READY", "waiting for start")]
     ops.append(Op("OP_SETSID", "process.terminal"))
     ops += process.setup_ops(proc, ctx.seccomp, ctx.preserve_fds, ctx.last_cap, ctx.rootless)
+    ops += attributes.memory_policy_ops(linux)  # before ready: a bad node fails create
     ops += [Op("OP_CHECK_FIFO", "process.user: the exec fifo"),
             Op("OP_READY", "waiting for start")]
     ops += hook_ops(spec, "startContainer", 1)
@@ -120,7 +121,17 @@ def device_ops(spec_devices, in_userns):
 
 
 def hook_ops(spec, kind, which_state):
-    """Hooks run by the init itself: which_state 0 is the create state, 1 start's."""
-    return [Op("OP_HOOK", f"hooks.{kind}[{index}] {hook['path']}", which_state, hook["path"],
-               hook.get("timeout") or 0, hook.get("args") or [], hook.get("env") or [])
-            for index, hook in enumerate((spec.get("hooks") or {}).get(kind) or [])]
+    """Hooks run by the init itself: which_state 0 is the create state, 1 start's.
+    A hook without `env` gets the environment the init has, as runc's init
+    (which takes process.env as its own) gives it: process.env for
+    createContainer, and for startContainer the process's as OP_ENV made it
+    (HOME added). The op's last argument says so (the C side then takes
+    the process's environment once OP_ENV has set it, the list before)."""
+    process_env = process.unique_env((spec.get("process") or {}).get("env") or [])
+    ops = []
+    for index, hook in enumerate((spec.get("hooks") or {}).get(kind) or []):
+        inherits = "env" not in hook
+        ops.append(Op("OP_HOOK", f"hooks.{kind}[{index}] {hook['path']}", which_state,
+                      hook["path"], hook.get("timeout") or 0, hook.get("args") or [],
+                      process_env if inherits else hook["env"] or [], int(inherits)))
+    return ops

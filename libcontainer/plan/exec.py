@@ -1,7 +1,7 @@
 """The plan of `exec`: join the container's namespaces (the mount namespace
 before the fork, so the process is never in the pid namespace while in the
 host's mounts), then the process part as for the init."""
-from libcontainer.plan import namespaces, process
+from libcontainer.plan import attributes, namespaces, process
 from libcontainer.plan.ops import Op
 
 
@@ -15,5 +15,6 @@ def compile_exec(linux, init_pid, proc, seccomp=None, preserve_fds=0, last_cap=N
                    size.get("width", 0), 0),
                 Op("OP_SETSID", "process.terminal")]
     ops += process.setup_ops(proc, seccomp, preserve_fds, last_cap, rootless)
+    ops += attributes.memory_policy_ops(linux)  # the container's, as runc exec applies it
     ops.append(Op("OP_READY", "joining the container's cgroup"))
     return ops + process.exec_ops(proc, seccomp, linux)

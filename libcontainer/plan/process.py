@@ -39,7 +39,7 @@ def setup_ops(proc, seccomp, preserve_fds, last_cap=None, rootless=False):
         last_cap = capabilities.last_cap()
     caps = capabilities.CapabilityPlan.from_spec(proc.get("capabilities"), last_cap)
     ops = attributes.affinity_op(proc, "initial")
-    ops += [Op("OP_ENV", "process.env", proc.get("env") or [], uid),
+    ops += [Op("OP_ENV", "process.env", unique_env(proc.get("env") or []), uid),
             Op("OP_CLOSE_FDS", "closing inherited fds", 3 + preserve_fds),
             Op("OP_CHDIR", f"process.cwd: {cwd}", cwd, 1)]
     ops += _rlimit_ops(proc.get("rlimits"))
@@ -70,6 +70,16 @@ def setup_ops(proc, seccomp, preserve_fds, last_cap=None, rootless=False):
         # at `start`: installed before the ready point instead of last.
         ops.append(Op("OP_SECCOMP", "linux.seccomp", *seccomp))
     return ops
+
+
+def unique_env(env):
+    """process.env with one entry per name: the last value, in the place of
+    the first, as runc's init passes it on (it sets each entry in turn)."""
+    merged = {}
+    for item in env:
+        name, sep, _ = item.partition("=")
+        merged[name if sep else item] = item
+    return list(merged.values())
 
 
 def exec_ops(proc, seccomp, linux=None):

@@ -188,10 +188,15 @@ def test_seccomp_last_with_no_new_privs_else_before_the_user_change(nnp):
 def test_hooks_inside_run_at_their_points():
     hooks = {"createContainer": [{"path": "/bin/a", "args": ["a", "1"], "timeout": 3}],
              "startContainer": [{"path": "/bin/b", "env": ["X=1"]}]}
-    ops = compile_create(spec(hooks=hooks), ctx())
+    s = spec(hooks=hooks)
+    s["process"]["env"] = ["A=1", "B=2", "A=3"]
+    ops = compile_create(s, ctx())
     create_hook, start_hook = ops_named(ops, "OP_HOOK")
-    assert create_hook.args == (0, "/bin/a", 3, ["a", "1"], [])
-    assert start_hook.args == (1, "/bin/b", 0, [], ["X=1"])
+    # Without env of its own: the process's (as runc's init sets it: one A),
+    # marked so that startContainer's takes the process's as OP_ENV made it.
+    assert create_hook.args == (0, "/bin/a", 3, ["a", "1"], ["A=3", "B=2"], 1)
+    assert start_hook.args == (1, "/bin/b", 0, [], ["X=1"], 0)
+    assert ops_named(ops, "OP_ENV")[0].args[0] == ["A=3", "B=2"]
     assert (index(ops, "OP_WAIT_CGROUP") < index(ops, "OP_MOUNT") < index(ops, "OP_HOOK_STATES")
             < ops.index(create_hook) < index(ops, "OP_PIVOT_ROOT"))
     assert index(ops, "OP_READY") < ops.index(start_hook) < index(ops, "OP_EXEC")
