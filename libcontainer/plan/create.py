@@ -11,14 +11,15 @@ from libcontainer.plan.ops import CODES, Op
 ROOT_PROPAGATION = dict(PROPAGATION, **{"r" + name: flag | MS_REC
                                          for name, flag in PROPAGATION.items()})
 MS_PRIVATE = PROPAGATION["private"]
-# runtime-spec config-linux.md "Default Devices"
+# runtime-spec config-linux.md "Default Devices", in the order runc makes them
+# (in a user namespace each is a bind mount: the order shows in mountinfo)
 DEFAULT_DEVICES = [
     {"path": "/dev/null", "type": "c", "major": 1, "minor": 3},
-    {"path": "/dev/zero", "type": "c", "major": 1, "minor": 5},
-    {"path": "/dev/full", "type": "c", "major": 1, "minor": 7},
     {"path": "/dev/random", "type": "c", "major": 1, "minor": 8},
-    {"path": "/dev/urandom", "type": "c", "major": 1, "minor": 9},
+    {"path": "/dev/full", "type": "c", "major": 1, "minor": 7},
     {"path": "/dev/tty", "type": "c", "major": 5, "minor": 0},
+    {"path": "/dev/zero", "type": "c", "major": 1, "minor": 5},
+    {"path": "/dev/urandom", "type": "c", "major": 1, "minor": 9},
 ]
 DEFAULT_LINKS = [
     ("/proc/self/fd", "/dev/fd"),

@@ -305,9 +305,20 @@ def test_tmpfs_with_mode_keeps_it(runtime, make_bundle, rootfs_copy):
 
 # --- the default config's mounts and /dev --------------------------------------------------
 
-def test_default_mounts_in_runcs_order_and_dev_as_runcs(runtime, runc, make_bundle):
+USERNS_MAPPING = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+
+
+@pytest.mark.parametrize("userns", [False, True], ids=["", "user namespace"])
+def test_default_mounts_in_runcs_order_and_dev_as_runcs(runtime, runc, make_bundle,
+                                                        default_spec, userns):
+    """In a user namespace the devices are the host's, bound: their order
+    shows in mountinfo too."""
+    linux = {}
+    if userns:
+        linux = {"namespaces": default_spec["linux"]["namespaces"] + [{"type": "user"}],
+                 "uidMappings": USERNS_MAPPING, "gidMappings": USERNS_MAPPING}
     script = f"cat /proc/self/mountinfo; echo --; {DEV_LISTING}"
-    mine, theirs = run_both(runtime, runc, make_bundle, script)
+    mine, theirs = run_both(runtime, runc, make_bundle, script, linux=linux)
     mountinfo, listing = mine.split("--\n")
     runc_mountinfo, runc_listing = theirs.split("--\n")
     assert mountinfo_fields(mountinfo, False) == mountinfo_fields(runc_mountinfo, False)

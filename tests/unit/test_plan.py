@@ -407,3 +407,12 @@ def test_a_new_read_only_filesystem_has_a_read_only_superblock_but_tmpfs():
     sysfs, tmpfs, bound = ops_named(compile_create(s, ctx()), "OP_MOUNT")
     assert sysfs.args[9] == ["ro"] and tmpfs.args[9] == ["size=1m"] and bound.args[9] == []
     assert all(op.args[3] & RDONLY for op in (sysfs, tmpfs, bound))
+
+
+def test_default_devices_in_runcs_order():
+    """In a user namespace each is a bind mount, in this order in mountinfo."""
+    s = spec()
+    s["linux"]["namespaces"].append({"type": "user"})
+    bound = [op.args[0] for op in ops_named(compile_create(s, ctx()), "OP_BIND_DEVICE")]
+    assert bound == ["/dev/null", "/dev/random", "/dev/full", "/dev/tty", "/dev/zero",
+                     "/dev/urandom"]
