@@ -585,8 +585,8 @@ static char *read_mountinfo(void)
 		if (size - used < 4096)
 			text = realloc(text, size *= 2);
 	}
-	if (!text)
-		fail(ENOMEM, "reading /proc/self/mountinfo");
+	if (!text || n < 0)
+		fail(text ? errno : ENOMEM, "reading /proc/self/mountinfo");
 	text[used] = '\0';
 	close(fd);
 	return text;
@@ -635,14 +635,15 @@ static void move_root(const char *rootfs)
 	char **points = calloc(lines, sizeof(char *));
 	int host_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (!points || host_root < 0)
-		fail(errno, "detaching the host's mounts");
+		fail(points ? errno : ENOMEM, "detaching the host's mounts");
+	/* Each line's fifth field is its mount point (cut out in place). */
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-		char *field = line;
-		for (int i = 0; i < 4 && field; i++)
-			field = strchr(field + 1, ' ');
-		if (!field)
+		char *point = line;
+		for (int i = 0; i < 4 && point; i++)
+			point = strchr(point + 1, ' ');
+		if (!point)
 			continue;
-		char *point = field + 1;
+		point++;
 		point[strcspn(point, " ")] = '\0';
 		unescape(point);
 		if (!keeps(point, rootfs))
@@ -778,8 +779,7 @@ void op_readonly(const struct op *op)
 void op_mount_readonly(const struct op *op)
 {
 	const char *path = arg_str(op, 0);
-	int target = must(open_in_root(ex.rootfd, path, O_PATH | O_DIRECTORY, RESOLVE_NO_SYMLINKS),
-			  "opening", path);
+	int target = must(open_in_root(ex.rootfd, path, O_PATH | O_DIRECTORY, 0), "opening", path);
 	set_attrs(target, MOUNT_ATTR_RDONLY, 0, 0, 0);
 	close(target);
 }
