@@ -420,6 +420,7 @@ static void run_op(const struct op *op)
 	case OP_MASK: op_mask(op); break;
 	case OP_READONLY: op_readonly(op); break;
 	case OP_ROOT_READONLY: op_root_readonly(op); break;
+	case OP_MOUNT_READONLY: op_mount_readonly(op); break;
 	case OP_SETSID: op_setsid(op); break;
 	case OP_RLIMIT: op_rlimit(op); break;
 	case OP_OOM_SCORE_ADJ: op_oom_score_adj(op); break;

@@ -70,6 +70,7 @@ void op_check_proc(const struct op *op);
 void op_sysctl(const struct op *op);
 void op_mask(const struct op *op);
 void op_readonly(const struct op *op);
+void op_mount_readonly(const struct op *op);
 void op_root_readonly(const struct op *op);
 int open_in_root(int root, const char *path, int flags, uint64_t resolve);
 void refuse_procfs(int fd, const char *dest);

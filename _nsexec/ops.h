@@ -17,7 +17,8 @@ enum plan_op {
 	OP_WAIT_CGROUP = 6,    /* wait for the parent's word that we are in the cgroup */
 	/* the root filesystem */
 	OP_ROOT_PRIVATE = 10,  /* i mount flags for "/" (propagation) */
-	OP_BIND_ROOTFS = 11,   /* s host path of the rootfs */
+	OP_BIND_ROOTFS = 11,   /* s host path of the rootfs, i 1: only opened, not bound
+				  (no mount namespace: no mount is ours to make) */
 	OP_MOUNT = 12,         /* s dest, s source, s fstype, i attrs set, i attrs clear,
 				  i recursive attrs set, i recursive attrs clear,
 				  i propagation, i how (MOUNT_HOW_*), l fs options,
@@ -40,8 +41,10 @@ enum plan_op {
 				  l args, l env, i 1 = no env of its own: the process's
 				  once OP_ENV set it (before: the list) */
 	OP_OPEN_FIFO = 24,     /* s host path of the exec fifo */
-	OP_PIVOT_ROOT = 25,    /* i propagation flags for the new "/" (0: none) */
-	OP_CHECK_PROC = 26,    /* /proc must be a procfs */
+	OP_PIVOT_ROOT = 25,    /* i propagation flags for the new "/" (0: none),
+				  i how (ROOT_SWITCH_*), s host path of the rootfs */
+	OP_CHECK_PROC = 26,    /* i 1: /proc is not checked (no mount namespace);
+				  0: /proc must be a procfs */
 	OP_SYSCTL = 27,        /* s path under /proc/sys, s value */
 	OP_MASK = 28,          /* s path */
 	OP_READONLY = 29,      /* s path */
@@ -66,6 +69,9 @@ enum plan_op {
 	OP_READY = 48,         /* create: in the cgroup, tell the parent, wait for start
 				  on the fifo; exec: tell the parent, wait to be in the cgroup */
 	OP_EXEC = 49,          /* l args */
+	/* the root filesystem, at its end */
+	OP_MOUNT_READONLY = 50, /* s path: the mount there read-only, not its submounts
+				   (a /dev mounted "ro": made so once its devices are in) */
 	/* attributes of the process (attributes.c) */
 	OP_TIME_OFFSETS = 60,  /* s text for /proc/self/timens_offsets (before the fork) */
 	OP_KEYRING = 61,       /* s name of a new session keyring */
@@ -88,6 +94,17 @@ enum mount_how {
 	MOUNT_HOW_LATE_SOURCE = 32, /* flag: a bind source made after the spawn (the cgroup) */
 	MOUNT_HOW_IDMAP = 64,     /* flag: the bind is id-mapped (MOUNT_ATTR_IDMAP), its top only */
 	MOUNT_HOW_RIDMAP = 128,   /* flag: ... every mount of the bound tree (AT_RECURSIVE) */
+	MOUNT_HOW_COVERED_MODE = 256, /* flag: a tmpfs without mode= gets the mode of the
+					 directory it covers, if that was there (as runc) */
+};
+
+/* OP_PIVOT_ROOT's "how": the way the container's root becomes its "/" */
+enum root_switch {
+	ROOT_SWITCH_PIVOT = 0,  /* pivot_root(2); the old root is detached */
+	ROOT_SWITCH_MOVE = 1,   /* --no-pivot (a ramdisk root): every mount outside the
+				   root and its ancestors detached, the root moved onto
+				   "/" (MS_MOVE), chroot */
+	ROOT_SWITCH_CHROOT = 2, /* no mount namespace: chroot alone, no mount touched */
 };
 
 #endif

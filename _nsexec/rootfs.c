@@ -251,8 +251,10 @@ void op_root_private(const struct op *op)
 void op_bind_rootfs(const struct op *op)
 {
 	const char *rootfs = arg_str(op, 0);
-	/* pivot_root needs the new root to be a mount point. */
-	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+	/* pivot_root needs the new root to be a mount point. Without a mount
+	 * namespace the mounts are the host's: nothing is bound, the root is
+	 * only opened (for the chroot). */
+	if (!arg_int(op, 1) && mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		fail(errno, "binding %s", rootfs);
 	ex.rootfd = must(open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC), "opening", rootfs);
 }
@@ -359,6 +361,22 @@ void prepare_bind(const struct op *op)
 		prepared[current_op] = clone_source(op, how, &prepared_is_dir[current_op]);
 }
 
+/* A new tmpfs without mode= takes the mode of the directory it covers, if
+ * the root had one there (a new directory leaves it the tmpfs's 1777), as
+ * with runc; done before the attributes make the mount read-only. */
+static void give_covered_mode(int mntfd, const char *dest)
+{
+	struct stat st;
+	int covered = open_in_root(ex.rootfd, dest, O_PATH | O_DIRECTORY, 0);
+	if (covered < 0)
+		return;
+	int top = openat(mntfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (top < 0 || fstat(covered, &st) < 0 || fchmod(top, st.st_mode & 07777) < 0)
+		fail(errno, "giving the tmpfs the mode of %s", dest);
+	close(top);
+	close(covered);
+}
+
 /* The detached mount OP_MOUNT attaches, attributes set; sets *is_dir to
  * its root's type. */
 static int make_mount(const struct op *op, int how, int *is_dir)
@@ -376,7 +394,12 @@ static int make_mount(const struct op *op, int how, int *is_dir)
 	mntfd = new_fs(fstype, source, options, &err);
 	free(options);
 	if (mntfd >= 0) {
-		set_attrs(mntfd, (uint64_t)arg_int(op, 3), (uint64_t)arg_int(op, 4), 0, 0);
+		uint64_t set = (uint64_t)arg_int(op, 3);
+		if (how & MOUNT_HOW_COVERED_MODE)
+			give_covered_mode(mntfd, arg_str(op, 0));
+		if (how & MOUNT_HOW_COPYUP)
+			set &= ~(uint64_t)MOUNT_ATTR_RDONLY; /* once the copy is in: op_mount */
+		set_attrs(mntfd, set, (uint64_t)arg_int(op, 4), 0, 0);
 		set_attrs(mntfd, (uint64_t)arg_int(op, 5), (uint64_t)arg_int(op, 6), 0, 1);
 		return mntfd;
 	}
@@ -421,6 +444,7 @@ void op_mount(const struct op *op)
 	if (covered >= 0) {
 		copy_up(covered, mntfd);
 		close(covered);
+		set_attrs(mntfd, (uint64_t)arg_int(op, 3) & MOUNT_ATTR_RDONLY, 0, 0, 0);
 	}
 	close(target);
 	close(mntfd);
@@ -521,9 +545,8 @@ void op_symlink(const struct op *op)
 	close(dirfd);
 }
 
-void op_pivot_root(const struct op *op)
+static void pivot(void)
 {
-	unsigned long propagation = (unsigned long)arg_int(op, 0);
 	int old_root = must(open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), "opening", "/");
 	if (fchdir(ex.rootfd) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
 		fail(errno, NULL);
@@ -534,6 +557,126 @@ void op_pivot_root(const struct op *op)
 	    umount2(".", MNT_DETACH) < 0)
 		fail(errno, "detaching the old root");
 	close(old_root);
+}
+
+/* mountinfo's octal escapes (\040 for a space...) undone in place. */
+static void unescape(char *s)
+{
+	char *out = s;
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*out++ = *s;
+		}
+	}
+	*out = '\0';
+}
+
+/* The whole of our mountinfo, NUL-terminated (malloc'd). */
+static char *read_mountinfo(void)
+{
+	int fd = must(openat(private_proc(), "self/mountinfo", O_RDONLY | O_CLOEXEC),
+		      "opening", "/proc/self/mountinfo");
+	size_t used = 0, size = 1 << 16;
+	char *text = malloc(size);
+	ssize_t n;
+	while (text && (n = read(fd, text + used, size - used - 1)) > 0) {
+		used += (size_t)n;
+		if (size - used < 4096)
+			text = realloc(text, size *= 2);
+	}
+	if (!text || n < 0)
+		fail(text ? errno : ENOMEM, "reading /proc/self/mountinfo");
+	text[used] = '\0';
+	close(fd);
+	return text;
+}
+
+/* A mount point that stays: the root, what lies on the way to it (it cannot
+ * go without the root) and what is inside it. */
+static int keeps(const char *point, const char *rootfs)
+{
+	size_t n = strlen(point), r = strlen(rootfs);
+	if (strcmp(point, "/") == 0)
+		return 1;
+	if (n <= r && strncmp(point, rootfs, n) == 0 && (rootfs[n] == '/' || !rootfs[n]))
+		return 1;
+	return n > r && strncmp(point, rootfs, r) == 0 && point[r] == '/';
+}
+
+/* The mount at `point` detached (lazily), reached without following a
+ * symlink on the way. Gone already (with a parent), or locked (a user
+ * namespace may not uncover what the host's mounts hide): left, out of
+ * reach of the chroot. */
+static void detach_point(int host_root, const char *point)
+{
+	char path[32];
+	int fd = open_in_root(host_root, point, O_PATH | O_NOFOLLOW, RESOLVE_NO_SYMLINKS);
+	if (fd < 0)
+		return;
+	/* The magic link of our own procfs names the mount the fd is on. */
+	snprintf(path, sizeof(path), "self/fd/%d", fd);
+	if (fchdir(private_proc()) < 0)
+		fail(errno, "detaching %s", point);
+	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+		fail(errno, "detaching %s", point);
+	close(fd);
+}
+
+/* --no-pivot: the host's mounts but the root's and its ancestors' go (the
+ * last ones first), then the root is moved onto "/" and chrooted into, as
+ * switch_root does on a ramdisk, where pivot_root is refused. */
+static void move_root(const char *rootfs)
+{
+	char *text = read_mountinfo();
+	size_t count = 0, lines = 1;
+	for (const char *c = text; *c; c++)
+		lines += *c == '\n';
+	char **points = calloc(lines, sizeof(char *));
+	int host_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (!points || host_root < 0)
+		fail(points ? errno : ENOMEM, "detaching the host's mounts");
+	/* Each line's fifth field is its mount point (cut out in place). */
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		char *point = line;
+		for (int i = 0; i < 4 && point; i++)
+			point = strchr(point + 1, ' ');
+		if (!point)
+			continue;
+		point++;
+		point[strcspn(point, " ")] = '\0';
+		unescape(point);
+		if (!keeps(point, rootfs))
+			points[count++] = point;
+	}
+	while (count > 0)
+		detach_point(host_root, points[--count]);
+	close(host_root);
+	free(points);
+	free(text);
+	if (fchdir(ex.rootfd) < 0 || mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+		fail(errno, "moving the root onto /");
+	if (chroot(".") < 0)
+		fail(errno, "chroot");
+}
+
+void op_pivot_root(const struct op *op)
+{
+	unsigned long propagation = (unsigned long)arg_int(op, 0);
+	switch (arg_int(op, 1)) {
+	case ROOT_SWITCH_MOVE:
+		move_root(arg_str(op, 2));
+		break;
+	case ROOT_SWITCH_CHROOT:
+		if (fchdir(ex.rootfd) < 0 || chroot(".") < 0)
+			fail(errno, "chroot");
+		break;
+	default:
+		pivot();
+	}
 	if (chdir("/") < 0)
 		fail(errno, NULL);
 	if (propagation && mount(NULL, "/", NULL, propagation, NULL) < 0)
@@ -553,8 +696,8 @@ static int open_proc(void)
 
 void op_check_proc(const struct op *op)
 {
-	(void)op;
-	close(open_proc());
+	if (!arg_int(op, 0))
+		close(open_proc());
 	/* Made now, with the privileges it takes and before the masks cover
 	 * parts of /proc (after which the kernel refuses a new procfs). */
 	private_proc();
@@ -608,7 +751,7 @@ void op_mask(const struct op *op)
 	if (fstat(target, &st) < 0)
 		fail(errno, "%s", path);
 	if (S_ISDIR(st.st_mode)) {
-		char *options[] = {"size=0k", NULL};
+		char *options[] = {"ro", NULL}; /* a read-only superblock, as runc's */
 		mntfd = new_fs("tmpfs", "tmpfs", options, &err);
 		if (mntfd < 0)
 			fail(err, "%s", path);
@@ -632,6 +775,15 @@ void op_readonly(const struct op *op)
 	set_attrs(mntfd, MOUNT_ATTR_RDONLY, 0, 0, 1);
 	move_onto(mntfd, target, path);
 	close(mntfd);
+	close(target);
+}
+
+/* The mount at path (inside the root) read-only, its submounts as they are. */
+void op_mount_readonly(const struct op *op)
+{
+	const char *path = arg_str(op, 0);
+	int target = must(open_in_root(ex.rootfd, path, O_PATH | O_DIRECTORY, 0), "opening", path);
+	set_attrs(target, MOUNT_ATTR_RDONLY, 0, 0, 0);
 	close(target);
 }
 

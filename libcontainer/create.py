@@ -11,12 +11,14 @@ from libcontainer.container import Container
 
 
 def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
-           on_console=None, preserve_fds=0, systemd_cgroup=False, no_new_keyring=False):
+           on_console=None, preserve_fds=0, systemd_cgroup=False, no_new_keyring=False,
+           no_pivot=False):
     """Create the container; on_console(fd) takes the pty master (run -t).
     The init is the caller's child: run waits for it. systemd_cgroup: the
     cgroupsPath is systemd's slice:prefix:name (runc's --systemd-cgroup).
     no_new_keyring: the init keeps the caller's session keyring instead of
-    a new one of its own.
+    a new one of its own. no_pivot: the root is moved onto "/" and chrooted
+    into instead of pivot_root (runc's --no-pivot, for a ramdisk root).
 
     On any failure nothing is left behind: no state dir, cgroup or process."""
     statestore.check_id(container_id)
@@ -24,14 +26,13 @@ def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
     bundle = os.path.abspath(bundle)
     spec = loader.load_bundle(bundle)
     _check_terminal(spec, console_socket, on_console)
-    _check_namespaces(spec)
     unsupported.refuse_labels(spec)
     ignored = unsupported.not_applied(spec)
     if ignored:
         diagnostics.warning(f"not applied yet: {', '.join(ignored)}")  # to --log, not stdio
     store.make_dir(container_id)
     creation = _Creation(store, container_id, bundle, spec, systemd_cgroup,
-                         None if no_new_keyring else f"_ses.{container_id}")
+                         None if no_new_keyring else f"_ses.{container_id}", no_pivot)
     try:
         return creation.run(pid_file, console_socket, on_console, preserve_fds)
     except BaseException:
@@ -48,21 +49,15 @@ def _check_terminal(spec, console_socket, on_console):
         raise errors.PyruncError("--console-socket needs process.terminal set to true")
 
 
-def _check_namespaces(spec):
-    kinds = {ns["type"] for ns in spec.get("linux", {}).get("namespaces", [])}
-    if "mount" not in kinds:
-        raise errors.ConfigError("linux.namespaces: a mount namespace is required")
-
-
 def now_rfc3339():
     t = time.time_ns()
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t // 10**9)) + f".{t % 10**9:09d}Z"
 
 
 class _Creation:
-    def __init__(self, store, container_id, bundle, spec, systemd_cgroup, keyring):
+    def __init__(self, store, container_id, bundle, spec, systemd_cgroup, keyring, no_pivot):
         self.store, self.id, self.bundle, self.spec = store, container_id, bundle, spec
-        self.systemd_cgroup, self.keyring = systemd_cgroup, keyring
+        self.systemd_cgroup, self.keyring, self.no_pivot = systemd_cgroup, keyring, no_pivot
         self.linux = spec.get("linux", {})
         self.cgroup = None
         self.rootfs = None
@@ -81,7 +76,7 @@ class _Creation:
         ops = plan.compile_create(self.spec, plan.CreateContext(
             self.bundle, self.rootfs, fifo, self.cgroup.dirs() if self.cgroup else {},
             preserve_fds, seccomp_program(self.spec) if process else None,
-            keyring=self.keyring, rootless=ROOTLESS))
+            keyring=self.keyring, rootless=ROOTLESS, no_pivot=self.no_pivot))
         self.store.save(self.id, self._record(0))
         self.launched = launcher.spawn(ops, on_stage1=self._write_id_maps)
         channel = self.launched.channel

@@ -5,13 +5,13 @@ from libcontainer.start import start
 
 def run(store, container_id, bundle, *, detach=False, pid_file=None,
         console_socket=None, preserve_fds=0, systemd_cgroup=False, keep=False,
-        no_new_keyring=False):
+        no_new_keyring=False, no_pivot=False):
     """Returns the container's exit status (0 when detached). keep: once
     its process has exited the stopped container stays (runc's --keep);
     when run itself fails it is deleted all the same."""
     options = dict(pid_file=pid_file, console_socket=console_socket,
                    preserve_fds=preserve_fds, systemd_cgroup=systemd_cgroup,
-                   no_new_keyring=no_new_keyring)
+                   no_new_keyring=no_new_keyring, no_pivot=no_pivot)
     if detach:
         start(create(store, container_id, bundle, **options))
         return 0

@@ -54,7 +54,7 @@ _CREATE_FLAGS = [
     Flag(["--console-socket"], "str", "unix socket that receives the pty master", metavar="PATH"),
     Flag(["--pid-file"], "str", "write the container's init pid to PATH", metavar="PATH"),
     Flag(["--preserve-fds"], "int", "pass N more fds (from 3) to the container", metavar="N"),
-    Flag(["--no-pivot"], help="accepted for runc compatibility"),
+    Flag(["--no-pivot"], help="no pivot_root: move the root onto / and chroot (a ramdisk root)"),
     Flag(["--no-new-keyring"], help="accepted for runc compatibility"),
 ]
 _DETACH = Flag(["--detach", "-d"], help="return once the process is running")

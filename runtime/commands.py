@@ -13,7 +13,8 @@ def cmd_create(args, store):
     from libcontainer.create import create
     create(store, args.container_id, args.bundle, pid_file=args.pid_file,
            console_socket=args.console_socket, preserve_fds=args.preserve_fds,
-           systemd_cgroup=args.systemd_cgroup, no_new_keyring=args.no_new_keyring)
+           systemd_cgroup=args.systemd_cgroup, no_new_keyring=args.no_new_keyring,
+           no_pivot=args.no_pivot)
     return 0
 
 
@@ -22,7 +23,7 @@ def cmd_run(args, store):
     return run(store, args.container_id, args.bundle, detach=args.detach,
                pid_file=args.pid_file, console_socket=args.console_socket,
                preserve_fds=args.preserve_fds, systemd_cgroup=args.systemd_cgroup,
-               keep=args.keep, no_new_keyring=args.no_new_keyring)
+               keep=args.keep, no_new_keyring=args.no_new_keyring, no_pivot=args.no_pivot)
 
 
 def cmd_start(args, store):

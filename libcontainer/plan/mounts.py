@@ -112,6 +112,10 @@ def mount_ops(index, entry, bundle, spec=None, rootless=False):
         data = options.data
         if options.copy_up and kind == "tmpfs":
             how |= HOW["copyup"]
+        if kind == "tmpfs" and not any(option.startswith("mode=") for option in data):
+            how |= HOW["covered_mode"]
+        elif options.set & RDONLY and kind != "tmpfs":
+            data = [*data, "ro"]  # a read-only superblock too, as mount(2) makes it for runc
         if kind in ("proc", "sysfs"):
             how |= HOW["no_symlink"]
         if kind == "sysfs":

@@ -15,7 +15,7 @@ def _read_codes():
     with open(path) as header:
         for line in header:
             name, sep, rest = line.strip().partition(" = ")
-            if sep and name.startswith(("OP_", "MOUNT_HOW_")):
+            if sep and name.startswith(("OP_", "MOUNT_HOW_", "ROOT_SWITCH_")):
                 codes[name] = int(rest.split(",")[0])
     return codes
 

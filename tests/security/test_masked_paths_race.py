@@ -15,6 +15,7 @@ its mode and owner while victims make their device nodes.
 """
 import contextlib
 import os
+import stat
 
 from conftest import bind
 from security_support import RESULTS, host_file, results_mount, wait_for_file
@@ -67,9 +68,11 @@ def read_sysctl(path):
 
 def shared_dev_mounts(default_spec, tmp_path):
     """The default mounts with /dev a bind of a new host directory (in the
-    same place: /dev/pts and the rest go on top of it)."""
+    same place: /dev/pts and the rest go on top of it). A bound /dev is left
+    as it is (as runc does): it holds the null device the masks need."""
     shared_dev = tmp_path / "shared-dev"
     shared_dev.mkdir()
+    os.mknod(shared_dev / "null", stat.S_IFCHR | 0o666, os.makedev(1, 3))
     return [bind(shared_dev, "/dev") if m["destination"] == "/dev" else m
             for m in default_spec["mounts"]]
 
@@ -119,9 +122,10 @@ def test_masked_paths_stay_masked_while_dev_null_is_swapped(runtime, make_bundle
 
 def test_device_nodes_never_change_a_host_file(runtime, make_bundle, default_spec, host_dir,
                                                tmp_path, rootfs_copy, attack_tools):
-    """The same race aimed at the default devices: while a victim makes
-    /dev/null in the shared /dev, the symlink points at a host file, whose
-    mode and owner a chmod or chown by path would change."""
+    """The same race aimed at the default devices: while a victim is created
+    with the shared /dev, the symlink points at a host file, whose mode and
+    owner a chmod or chown by path of a device made there would change. A
+    bound /dev gets no devices (as with runc): the victims make none there."""
     victim_file = host_file(tmp_path, "host-file", "a host file")
     os.chmod(victim_file, 0o600)
     before = os.stat(victim_file)
@@ -141,3 +145,6 @@ def test_device_nodes_never_change_a_host_file(runtime, make_bundle, default_spe
         f"(run exit codes {outcomes})"
     assert (after.st_uid, after.st_gid) == (before.st_uid, before.st_gid), \
         f"a victim's create changed a host file's owner (run exit codes {outcomes})"
+    made = {"zero", "full", "random", "urandom", "tty", "fd", "stdin", "stdout", "stderr",
+            "ptmx"} & set(os.listdir(tmp_path / "shared-dev"))
+    assert not made, f"devices or links made in the bound /dev: {sorted(made)}"

@@ -52,8 +52,8 @@ def test_default_spec_plan_in_order():
         + ["OP_MOUNT"] * len(s["mounts"])
         + ["OP_MKNOD"] * 6 + ["OP_SYMLINK"] * 5
         + ["OP_HOSTNAME", "OP_OPEN_FIFO", "OP_PIVOT_ROOT", "OP_CHECK_PROC"]
-        + ["OP_MASK"] * len(linux["maskedPaths"])
-        + ["OP_READONLY"] * len(linux["readonlyPaths"]) + ["OP_ROOT_READONLY"]
+        + ["OP_READONLY"] * len(linux["readonlyPaths"])
+        + ["OP_MASK"] * len(linux["maskedPaths"]) + ["OP_ROOT_READONLY"]
         + ["OP_SETSID", "OP_ENV", "OP_CLOSE_FDS", "OP_CHDIR", "OP_RLIMIT", "OP_DROP_BOUNDING",
            "OP_KEEP_CAPS", "OP_SETGROUPS", "OP_SETGID", "OP_SETUID", "OP_CAPSET",
            "OP_KEEP_CAPS", "OP_NO_NEW_PRIVS", "OP_CHDIR", "OP_FIND_EXEC", "OP_CHECK_FIFO",
@@ -114,7 +114,7 @@ def test_proc_and_sysfs_refuse_symlinks_sysfs_falls_back():
 def test_tmpcopyup_is_a_copy_up_tmpfs():
     s = spec(mounts=[{"destination": "/etc", "type": "tmpfs", "options": ["tmpcopyup", "size=1m"]}])
     mount = ops_named(compile_create(s, ctx()), "OP_MOUNT")[0]
-    assert mount.args[8] == HOW["copyup"] and mount.args[9] == ["size=1m"]
+    assert mount.args[8] == HOW["copyup"] | HOW["covered_mode"] and mount.args[9] == ["size=1m"]
 
 
 def test_masked_and_read_only_paths_each_after_the_pivot():
@@ -363,3 +363,129 @@ def test_idmap_refusals_name_the_field():
     with pytest.raises(errors.ConfigError, match=r"^mounts\[0\]: id-mapped mounts are not "
                                                  r"supported for rootless containers$"):
         compile_create(spec(mounts=[idmapped(["bind"], **maps)]), ctx(rootless=True))
+
+
+# --- the root's switch, no mount namespace, /dev and tmpfs as runc -----------------------
+
+ROOT_SWITCH = {name: code for name, code in CODES.items() if name.startswith("ROOT_SWITCH_")}
+
+
+def test_pivot_root_by_default_no_pivot_moves_the_root():
+    pivot = ops_named(compile_create(spec(), ctx()), "OP_PIVOT_ROOT")[0]
+    assert pivot.args == (0, ROOT_SWITCH["ROOT_SWITCH_PIVOT"], "/b/rootfs")
+    s = spec(linux=dict(spec()["linux"], rootfsPropagation="rslave"))
+    ops = compile_create(s, ctx(no_pivot=True))
+    moved = ops_named(ops, "OP_PIVOT_ROOT")[0]
+    assert moved == Op("OP_PIVOT_ROOT", "--no-pivot: moving the root onto /",
+                       PROPAGATION["slave"] | MS_REC, ROOT_SWITCH["ROOT_SWITCH_MOVE"], "/b/rootfs")
+    # The rest of the plan is pivot_root's: the same ops in the same order.
+    assert names(ops) == names(compile_create(s, ctx()))
+
+
+def no_mount_namespace(**changes):
+    s = spec(mounts=[], root={"path": "rootfs", "readonly": False})
+    s["linux"]["namespaces"] = [ns for ns in s["linux"]["namespaces"] if ns["type"] != "mount"]
+    del s["linux"]["maskedPaths"], s["linux"]["readonlyPaths"]
+    s.update(changes)
+    return s
+
+
+def test_without_a_mount_namespace_nothing_is_mounted_the_root_is_a_chroot():
+    ops = compile_create(no_mount_namespace(), ctx())
+    mounting = {"OP_ROOT_PRIVATE", "OP_MOUNT", "OP_MASK", "OP_READONLY", "OP_ROOT_READONLY",
+                "OP_MOUNT_READONLY", "OP_CONSOLE", "OP_BIND_DEVICE"}
+    assert mounting.isdisjoint(names(ops))
+    assert ops_named(ops, "OP_BIND_ROOTFS")[0].args == ("/b/rootfs", 1)  # only opened
+    assert ops_named(ops, "OP_PIVOT_ROOT")[0].args == (0, ROOT_SWITCH["ROOT_SWITCH_CHROOT"],
+                                                       "/b/rootfs")
+    assert ops_named(ops, "OP_CHECK_PROC")[0].args == (1,)  # /proc is the rootfs's business
+    assert len(ops_named(ops, "OP_MKNOD")) == 6  # devices in the rootfs, as runc makes them
+    with_ns = ops_named(compile_create(spec(), ctx()), "OP_BIND_ROOTFS")[0]
+    assert with_ns.args == ("/b/rootfs", 0)
+
+
+@pytest.mark.parametrize("field, changes", [
+    ("mounts", {"mounts": [{"destination": "/proc", "type": "proc"}]}),
+    ("linux.maskedPaths", {"maskedPaths": ["/proc/kcore"]}),
+    ("linux.readonlyPaths", {"readonlyPaths": ["/proc/sys"]}),
+    ("linux.rootfsPropagation", {"rootfsPropagation": "slave"}),
+    ("root.readonly", {"root": {"path": "rootfs", "readonly": True}}),
+    ("process.terminal", {"terminal": True}),
+    ("linux.namespaces", {"user": True}),  # its devices would be bound: mounts too
+])
+def test_without_a_mount_namespace_what_would_mount_is_refused(field, changes):
+    s = no_mount_namespace()
+    for key, value in changes.items():
+        if key in ("maskedPaths", "readonlyPaths", "rootfsPropagation"):
+            s["linux"][key] = value
+        elif key == "terminal":
+            s["process"]["terminal"] = value
+        elif key == "user":
+            s["linux"]["namespaces"].append({"type": "user"})
+        else:
+            s[key] = value
+    with pytest.raises(errors.ConfigError, match=rf"^{field}: needs a mount namespace"):
+        compile_create(s, ctx())
+
+
+def test_exec_without_a_mount_namespace_chroots_into_the_inits_root_before_the_fork():
+    proc = dict(spec()["process"], args=["ps"])
+    ops = compile_exec({"namespaces": [{"type": "pid"}]}, 42, proc, last_cap=LAST_CAP)
+    assert names(ops)[:4] == ["OP_JOIN", "OP_BIND_ROOTFS", "OP_PIVOT_ROOT", "OP_FORK"]
+    assert ops[1].args == ("/proc/42/root", 1)
+    assert ops[2].args == (0, ROOT_SWITCH["ROOT_SWITCH_CHROOT"], "/proc/42/root")
+    with_ns = compile_exec({"namespaces": [{"type": "mount"}]}, 42, proc, last_cap=LAST_CAP)
+    assert "OP_BIND_ROOTFS" not in names(with_ns)
+
+
+def dev_mount(*options, kind="tmpfs"):
+    return {"destination": "/dev", "type": kind, "source": "tmpfs" if kind == "tmpfs" else "/d",
+            "options": list(options)}
+
+
+def test_dev_mounted_ro_is_writable_until_the_end():
+    s = spec(mounts=[dev_mount("nosuid", "ro", "mode=755")])
+    ops = compile_create(s, ctx())
+    mount = ops_named(ops, "OP_MOUNT")[0]
+    assert not mount.args[3] & RDONLY and mount.args[3] & NOSUID
+    made_ro = index(ops, "OP_MOUNT_READONLY")
+    assert ops[made_ro] == Op("OP_MOUNT_READONLY", "mounts: /dev read-only", "/dev")
+    assert max(index(ops, "OP_MASK", -1), index(ops, "OP_SYMLINK", -1)) < made_ro
+    assert made_ro + 1 == index(ops, "OP_ROOT_READONLY")
+    # Not ro, or "ro" undone by a later "rw": no such op.
+    for options in (["nosuid"], ["ro", "rw"]):
+        assert "OP_MOUNT_READONLY" not in names(compile_create(spec(mounts=[dev_mount(*options)]),
+                                                               ctx()))
+
+
+def test_a_bound_dev_is_left_as_it_is():
+    for entry in (dev_mount("rbind", kind="bind"), dev_mount("bind", kind="none")):
+        ops = compile_create(spec(mounts=[entry]), ctx())
+        assert not {"OP_MKNOD", "OP_SYMLINK", "OP_BIND_DEVICE"} & set(names(ops))
+
+
+def test_tmpfs_without_mode_takes_the_covered_directorys():
+    s = spec(mounts=[{"destination": "/a", "type": "tmpfs", "options": ["size=1m"]},
+                     {"destination": "/b", "type": "tmpfs", "options": ["mode=700"]},
+                     {"destination": "/c", "type": "proc"}])
+    a, b, c = ops_named(compile_create(s, ctx()), "OP_MOUNT")
+    assert a.args[8] == HOW["covered_mode"]
+    assert b.args[8] == HOW["new"] and c.args[8] & HOW["covered_mode"] == 0
+
+
+def test_a_new_read_only_filesystem_has_a_read_only_superblock_but_tmpfs():
+    s = spec(mounts=[{"destination": "/sys", "type": "sysfs", "options": ["nosuid", "ro"]},
+                     {"destination": "/t", "type": "tmpfs", "options": ["ro", "size=1m"]},
+                     {"destination": "/m", "type": "bind", "source": "/x", "options": ["ro"]}])
+    sysfs, tmpfs, bound = ops_named(compile_create(s, ctx()), "OP_MOUNT")
+    assert sysfs.args[9] == ["ro"] and tmpfs.args[9] == ["size=1m"] and bound.args[9] == []
+    assert all(op.args[3] & RDONLY for op in (sysfs, tmpfs, bound))
+
+
+def test_default_devices_in_runcs_order():
+    """In a user namespace each is a bind mount, in this order in mountinfo."""
+    s = spec()
+    s["linux"]["namespaces"].append({"type": "user"})
+    bound = [op.args[0] for op in ops_named(compile_create(s, ctx()), "OP_BIND_DEVICE")]
+    assert bound == ["/dev/null", "/dev/random", "/dev/full", "/dev/tty", "/dev/zero",
+                     "/dev/urandom"]
