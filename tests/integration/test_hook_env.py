@@ -45,7 +45,7 @@ def dumping_hook(kind, directory, env):
 
 def hooks_config(host_dir, env):
     hooks = {kind: [dumping_hook(kind, host_dir, env)] for kind in HOST_KINDS}
-    hooks["startContainer"] = [dumping_hook("startContainer", "/hooks", env)]
+    hooks["startContainer"] = [dumping_hook("startContainer", "/root", env)]
     return hooks
 
 
@@ -91,7 +91,7 @@ def run_both(runtime, runc, make_bundle, tmp_path_factory, env):
         out = tmp_path_factory.mktemp(f"pyrunc-test-hooks-{name}")
         os.chmod(out, 0o777)
         b = make_bundle(["true"], hooks=hooks_config(out, env),
-                        process={"env": PROCESS_ENV}, extra_mounts=[bind(out, "/hooks")])
+                        process={"env": PROCESS_ENV}, extra_mounts=[bind(out, "/root")])  # a dir the shared rootfs has
         if name == "runc":
             runc.ids.append(b.id)
         lifecycle(call, b.id, b.path)
