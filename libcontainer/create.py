@@ -78,13 +78,14 @@ class _Creation:
             preserve_fds, seccomp_program(self.spec) if process else None,
             keyring=self.keyring, rootless=ROOTLESS, no_pivot=self.no_pivot))
         self.store.save(self.id, self._record(0))
-        self.launched = launcher.spawn(ops, on_stage1=self._write_id_maps)
+        self.launched = launcher.spawn(ops, on_stage1=self._write_id_maps,
+                                       meanwhile=self.cgroup and self._make_cgroup)
         channel = self.launched.channel
         if self.cgroup:
-            self._make_cgroup()  # while the init enters its namespaces
             # The init waits in its namespaces for this word, then sets up the
             # container (see cgroups/warmup.py for what the move costs).
             self.cgroup.add_pid(self.launched.pid)
+        warmup.stop()  # no more moves of ours
         launcher.tell(channel, b"J")
         launcher.serve(channel, console_socket, on_console,
                        handlers={"hooks": self._runtime_hooks, "seccomp": self._seccomp_agent})

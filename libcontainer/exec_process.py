@@ -76,6 +76,7 @@ def exec_process(container, process, *, console_socket=None, on_console=None,
             subcgroup.join(cgroup, launched.pid, joined)
         elif cgroup:
             cgroup.add_pid(launched.pid)
+        warmup.stop()  # no more moves of ours
         launcher.tell(channel, b"J")
         if status != "paused":
             launcher.serve(channel, console_socket, on_console, until=None, handlers=handlers)

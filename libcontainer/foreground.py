@@ -5,8 +5,6 @@ import fcntl
 import os
 import select
 import _signal as signal  # the C module: signal.py would import enum (~5 ms)
-import termios
-import tty
 
 # Everything a user can send us goes to the container, except what the kernel
 # won't let us catch and what concerns us alone (child exits, window size,
@@ -104,6 +102,7 @@ def _relay(pid, master):
             pass
     finally:
         if saved is not None:
+            import termios
             try:
                 termios.tcsetattr(0, termios.TCSADRAIN, saved)
             except (OSError, termios.error):
@@ -151,6 +150,8 @@ def _raw_stdin():
     pty passes "\n" as it is (pyrunc-init clears its ONLCR, as runc does)."""
     if not os.isatty(0):
         return None
+    import termios  # here: a run without a terminal need not load them (~0.3 ms)
+    import tty
     saved = termios.tcgetattr(0)
     tty.setraw(0, termios.TCSANOW)
     attrs = termios.tcgetattr(0)
@@ -163,6 +164,7 @@ def _copy_window_size(master):
     """Our terminal's size to the container's pty; an unknown (0x0) size is
     not copied, so process.consoleSize stays."""
     if os.isatty(1):
+        import termios
         size = fcntl.ioctl(1, termios.TIOCGWINSZ, b"\0" * 8)
         if size[:4] != b"\0\0\0\0":
             fcntl.ioctl(master, termios.TIOCSWINSZ, size)

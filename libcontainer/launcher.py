@@ -45,14 +45,16 @@ def sealed_init():
     return fd
 
 
-def spawn(ops, on_stage1=None, on_child=None):
+def spawn(ops, on_stage1=None, on_child=None, meanwhile=None):
     """Start pyrunc-init on the plan `ops`. The process it forks is our child
     (CLONE_PARENT), so we can wait for it.
 
-    Callbacks, each overlapping work of the child's: on_stage1(pid) while the init waits in its new user
-    namespace (the plan has OP_USERNS_SYNC): id maps; on_child(pid) once the
-    final process exists. If one fails, the child is taken down and
-    collected before the error is raised."""
+    Callbacks, each overlapping work of the child's: meanwhile() as soon as
+    the plan is sent, while the init enters its namespaces (the cgroup);
+    on_stage1(pid) while the init waits in its new user namespace (the plan
+    has OP_USERNS_SYNC): id maps; on_child(pid) once the final process
+    exists. If one fails, the child is taken down and collected before the
+    error is raised."""
     parent_sock, child_sock = socketpair()
     child_fd = child_sock.fileno()
     os.set_inheritable(child_fd, True)
@@ -66,10 +68,10 @@ def spawn(ops, on_stage1=None, on_child=None):
     channel = Channel(parent_sock)
     try:
         channel.send(b"P", encode(ops))
-        failure = None
+        failure = _call(meanwhile)
         if any(op.name == "OP_USERNS_SYNC" for op in ops):
             stage1_pid = expect(channel, "stage1")["pid"]
-            failure = _call(on_stage1, stage1_pid)
+            failure = failure or _call(on_stage1, stage1_pid)
             if failure is not None:
                 raise failure  # the id maps: their error, not the child's after it
             channel.send(b"G")
