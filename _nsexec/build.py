@@ -28,9 +28,13 @@ ffibuilder.set_source(
     extra_compile_args=["-O2", "-Wall"],
 )
 
+LAUNCHER_SOURCES = ("launcher.c", "early.c")
+
+
 def build_launcher(compiler, temp_dir, output_dir):
     """The `pyrunc` command (launcher.c), linked into output_dir."""
-    objects = compiler.compile([os.path.join(HERE, "launcher.c")], output_dir=temp_dir,
+    objects = compiler.compile([os.path.join(HERE, name) for name in LAUNCHER_SOURCES],
+                               output_dir=temp_dir,
                                extra_postargs=["-O2", "-Wall"])
     compiler.link_executable(objects, "pyrunc", output_dir=output_dir, extra_postargs=["-s"])
 

@@ -10,11 +10,9 @@
  *     start time are in state.fast; and `start ID` when all it takes is
  *     the exec fifo (no poststart hooks); `delete [--force] ID` of a stopped
  *     one without poststop hooks;
- *   - for `create`, `run` and `exec`, a child moves itself into the cgroup
- *     it is in (a migration that changes nothing) from the start until
- *     Python is done with cgroups, so the kernel's wait for the first
- *     migration (see cgroups/warmup.py) runs while Python starts, not when
- *     the container's init waits for it;
+ *   - for `create`, `run` and `exec`, what can start before Python does
+ *     (early.c): pyrunc-init, waiting for its plan, and a child that keeps
+ *     the kernel's cgroup-migration lock warm;
  *   - everything else, and anything unusual here, is the Python command
  *     line's: we exec the interpreter next to us (the venv's) with it.
  */
@@ -34,6 +32,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "early.h"
 
 #define DEFAULT_ROOT "/run/pyrunc"
 #define PYTHON_MAIN "from runtime.main import main; main()"
@@ -395,77 +395,6 @@ static int kill_container(const struct command_line *cl)
 	return 0;
 }
 
-/* The cgroup.procs file of the cgroup we are in (the first hierarchy
- * /proc/self/cgroup names), into `path`; 0 when it cannot be told. */
-static int own_procs_file(char path[PATH_MAX])
-{
-	char *line = read_file("/proc/self/cgroup", 65536);
-	char *controllers = line ? strchr(line, ':') : NULL;
-	char *where = controllers ? strchr(controllers + 1, ':') : NULL;
-	int found = where != NULL;
-	if (found) {
-		*where++ = '\0';
-		where[strcspn(where, "\n")] = '\0';
-		controllers++;
-		if (strncmp(controllers, "name=", 5) == 0)
-			controllers += 5;
-		found = snprintf(path, PATH_MAX, "/sys/fs/cgroup/%s%s/cgroup.procs",
-				 controllers, where) < PATH_MAX;
-	}
-	free(line);
-	return found;
-}
-
-/* The keeper: moves itself into the cgroup it is in (a move that changes
- * nothing) every WARM_EVERY_MS, until the pipe's other end closes or
- * WARM_AT_MOST_MS pass, so that the kernel's lock stays warm. */
-#define WARM_EVERY_MS 2
-#define WARM_AT_MOST_MS 300
-static void keep_warm(int until_closed)
-{
-	/* Nothing of the caller's stays open while it runs. */
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	for (int fd = 0; fd < 3 && null >= 0; fd++)
-		dup2(null, fd);
-	syscall(SYS_close_range, 3, (unsigned)until_closed - 1, 0);
-	syscall(SYS_close_range, (unsigned)until_closed + 1, ~0U, 0);
-	char path[PATH_MAX], pid[32];
-	int procs = own_procs_file(path) ? open(path, O_WRONLY | O_CLOEXEC) : -1;
-	int n = snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	struct pollfd closed = {.fd = until_closed, .events = POLLIN};
-	for (int waited = 0; procs >= 0 && waited < WARM_AT_MOST_MS; waited += WARM_EVERY_MS)
-		if (write(procs, pid, (size_t)n) < 0 || poll(&closed, 1, WARM_EVERY_MS) != 0)
-			break;
-	_exit(0);
-}
-
-/* The first move of a process into a cgroup waits for an RCU grace period
- * (cgroups/warmup.py says why), and so does every cgroup mkdir behind it;
- * the lock cools again a grace period after its last mover. So a child of
- * ours (of the Python command line, once we exec it) keeps moving from the
- * start until Python has moved the container's process and closes the
- * pipe whose write end it inherits: _PYRUNC_WARM="FD:PID" tells it which,
- * and the pid to reap. */
-static void warm_up_migration(void)
-{
-	int fds[2];
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return;
-	pid_t child = fork();
-	if (child == 0) {
-		close(fds[1]);
-		keep_warm(fds[0]);
-	}
-	close(fds[0]);
-	char value[64];
-	if (child < 0 || fcntl(fds[1], F_SETFD, 0) < 0) {
-		close(fds[1]); /* the child, if any, sees it closed and goes */
-		return;
-	}
-	snprintf(value, sizeof(value), "%d:%d", fds[1], (int)child);
-	setenv("_PYRUNC_WARM", value, 1);
-}
-
 /* The venv's site-packages and the paths its editable-install .pth files
  * name, for an interpreter started without its `site` module (~1 ms less);
  * the number found, 0 when the layout is not the usual one. */
@@ -502,9 +431,10 @@ static int import_paths(const char *venv, char paths[2][PATH_MAX])
 	return found ? 2 : 0; /* a non-editable install: let `site` do it */
 }
 
-static void exec_python(int argc, char **argv)
+/* early: start what create, run and exec need before Python (early.c). */
+static void exec_python(int argc, char **argv, int early)
 {
-	char venv[PATH_MAX], python[PATH_MAX + 16], paths[2][PATH_MAX];
+	char venv[PATH_MAX], python[PATH_MAX + 16], paths[2][PATH_MAX] = {"", ""};
 	ssize_t n = readlink("/proc/self/exe", venv, sizeof(venv) - 1);
 	if (n < 0) {
 		perror("pyrunc: /proc/self/exe");
@@ -515,6 +445,12 @@ static void exec_python(int argc, char **argv)
 	snprintf(python, sizeof(python), "%s/python3", venv);
 	*strrchr(venv, '/') = '\0';
 	int extra = import_paths(venv, paths);
+	if (early) {
+		/* _nsexec is in the editable path, or else in site-packages */
+		char init[PATH_MAX + 32];
+		snprintf(init, sizeof(init), "%s/_nsexec/pyrunc-init", paths[extra ? 0 : 1]);
+		start_early_helpers(init);
+	}
 	char **args = calloc((size_t)argc + 8, sizeof(char *));
 	if (!args)
 		exit(1);
@@ -553,8 +489,7 @@ int main(int argc, char **argv)
 		if (status >= 0)
 			return status;
 	}
-	if (!strcmp(cl.command, "create") || !strcmp(cl.command, "run") || !strcmp(cl.command, "exec"))
-		warm_up_migration();
-	exec_python(argc, argv);
+	exec_python(argc, argv, !strcmp(cl.command, "create") || !strcmp(cl.command, "run") ||
+				!strcmp(cl.command, "exec"));
 	return 1;
 }

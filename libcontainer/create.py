@@ -4,7 +4,7 @@ import _signal as signal  # the C module: signal.py would import enum (~5 ms)
 import time
 
 from libcontainer import cgroups, diagnostics, errors, launcher, plan, state as statestore
-from libcontainer import state_fast
+from libcontainer import early, state_fast
 from libcontainer.cgroups import warmup
 from libcontainer.config import loader, unsupported
 from libcontainer.container import Container
@@ -89,6 +89,7 @@ class _Creation:
         launcher.tell(channel, b"J")
         launcher.serve(channel, console_socket, on_console,
                        handlers={"hooks": self._runtime_hooks, "seccomp": self._seccomp_agent})
+        early.finish()  # the keeper let go of above has exited by now: reaped
         record = self._record(self.launched.pid)
         self.store.save(self.id, record)
         state_fast.write(Container(self.store, record))

@@ -5,7 +5,7 @@ container's init (/proc/PID/ns/*); the process joins the container's cgroup
 while pyrunc-init waits, and gets the container's root, env, user and
 capabilities from the process spec the caller built (see process_spec()).
 """
-from libcontainer import errors, launcher, plan
+from libcontainer import early, errors, launcher, plan
 from libcontainer.cgroups import warmup
 from libcontainer.create import ROOTLESS, seccomp_program
 
@@ -80,6 +80,7 @@ def exec_process(container, process, *, console_socket=None, on_console=None,
         launcher.tell(channel, b"J")
         if status != "paused":
             launcher.serve(channel, console_socket, on_console, until=None, handlers=handlers)
+        early.finish()  # the keeper let go of above has exited by now: reaped
     except BaseException:
         launcher.kill_and_reap(launched.pid)
         raise

@@ -6,12 +6,14 @@ executable a container could reach through /proc/PID/exe cannot be written
 puts it into the cgroup while it works; and returns the channel to it.
 Used both for a container's init and for `exec`.
 """
+import _socket
 import fcntl
 import os
 import _signal as signal  # the C module: signal.py would import enum (~5 ms)
 
 import _nsexec
-from libcontainer import errors
+
+from libcontainer import early, errors
 from libcontainer.channel import Channel, socketpair
 from libcontainer.console_socket import send_master
 from libcontainer.plan import encode
@@ -55,16 +57,7 @@ def spawn(ops, on_stage1=None, on_child=None, meanwhile=None):
     has OP_USERNS_SYNC): id maps; on_child(pid) once the final process
     exists. If one fails, the child is taken down and collected before the
     error is raised."""
-    parent_sock, child_sock = socketpair()
-    child_fd = child_sock.fileno()
-    os.set_inheritable(child_fd, True)
-    image = sealed_init()
-    try:
-        intermediate = os.posix_spawn(f"/proc/self/fd/{image}", ["pyrunc-init"],
-                                      {"_PYRUNC_INITPIPE": str(child_fd)})
-    finally:
-        os.close(image)
-        child_sock.close()
+    parent_sock, intermediate = _started_init()
     channel = Channel(parent_sock)
     try:
         channel.send(b"P", encode(ops))
@@ -87,6 +80,25 @@ def spawn(ops, on_stage1=None, on_child=None, meanwhile=None):
         channel.close()
         raise failure
     return Launched(pid, channel)
+
+
+def _started_init():
+    """(our end of its socket, pid) of a pyrunc-init waiting for its plan:
+    the one the C front started before Python (early.py), else a new one."""
+    started = early.take(early.INIT)
+    if started:
+        return _socket.socket(fileno=started[0]), started[1]
+    parent_sock, child_sock = socketpair()
+    child_fd = child_sock.fileno()
+    os.set_inheritable(child_fd, True)
+    image = sealed_init()
+    try:
+        pid = os.posix_spawn(f"/proc/self/fd/{image}", ["pyrunc-init"],
+                             {"_PYRUNC_INITPIPE": str(child_fd)})
+    finally:
+        os.close(image)
+        child_sock.close()
+    return parent_sock, pid
 
 
 def _call(callback, *args):

@@ -2,13 +2,13 @@
 import os
 import sys
 
-from libcontainer.cgroups import warmup
+from libcontainer import early
 from runtime import cli
 from runtime.log import Log
 
 
 def main(argv=None):
-    warmup.adopt()
+    early.adopt()
     argv = list(sys.argv[1:] if argv is None else argv)
     log = Log()
     debug = "--debug" in argv
@@ -28,7 +28,7 @@ def main(argv=None):
     except KeyboardInterrupt:
         status = 130
     log.debug(f"exit status {status}")
-    warmup.stop()  # on an error before the cgroup's move
+    early.finish()  # reaps the helpers, and what an error left unused
     # Skip the interpreter's teardown (a few ms): flush what we wrote and go.
     sys.stdout.flush()
     sys.stderr.flush()

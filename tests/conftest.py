@@ -64,10 +64,11 @@ def _rebuild_stale_init():
 
 def _rebuild_stale_launcher():
     """The `pyrunc` command next to the tests' interpreter is the C launcher
-    pip built from _nsexec/launcher.c: rebuilt in place when that changed."""
+    pip built from _nsexec/launcher.c and early.c: rebuilt in place when they changed."""
     launcher = Path(sys.executable).parent / "pyrunc"
-    source = REPO / "_nsexec" / "launcher.c"
-    if not launcher.exists() or launcher.stat().st_mtime >= source.stat().st_mtime:
+    newest = max((REPO / "_nsexec" / name).stat().st_mtime
+                 for name in ("launcher.c", "early.c", "early.h"))
+    if not launcher.exists() or launcher.stat().st_mtime >= newest:
         return
     code = ("import sys; from distutils.ccompiler import new_compiler; "
             "from distutils.sysconfig import customize_compiler; "

@@ -10,53 +10,32 @@ the wait runs while the main thread reads and checks the config, and the real
 move later finds the lock warm. Best effort: any failure is ignored.
 
 The lock cools down again about one grace period after its last writer, so
-one early warm-up is not enough. The installed `pyrunc` (_nsexec/launcher.c)
-starts a child before Python that keeps moving itself every 2 ms, and tells
-us of it in _PYRUNC_WARM ("FD:PID"): adopt() takes it over as the command
-line starts, stop() ends it once the container's process is in its cgroup.
+one early warm-up is not enough. The installed `pyrunc` (_nsexec/early.c)
+starts a child before Python that keeps moving itself every 2 ms (see
+libcontainer/early.py); stop() ends it once the container's process is in
+its cgroup.
 Without one (bin/pyrunc, the library), start() warms up from a thread: that
 one waits for the GIL, so it may begin late.
 """
 import _thread
 import os
 
+from libcontainer import early
+
 _started = False
-_keeper = None  # (write end of its pipe, pid) of the C front's keeper
-
-
-def adopt():
-    """Take over the C front's keeper, if it started one: its pipe is not
-    passed on to any process we start, nor its variable to hooks."""
-    global _keeper, _started
-    value = os.environ.pop("_PYRUNC_WARM", None)
-    try:
-        fd, pid = (int(part) for part in value.split(":"))
-        os.set_inheritable(fd, False)
-    except (AttributeError, ValueError, OSError):
-        return
-    _keeper, _started = (fd, pid), True
 
 
 def stop():
-    """The container's process is in its cgroup: the keeper may go (it sees
-    its pipe close) and is reaped here, not left to init."""
-    global _keeper
-    if _keeper is None:
-        return
-    fd, pid = _keeper
-    _keeper = None
-    try:
-        os.close(fd)
-        os.waitpid(pid, 0)
-    except OSError:
-        pass
+    """The container's process is in its cgroup: the C front's keeper, if
+    there is one, may go (early.finish() reaps it as we exit)."""
+    early.let_go(early.KEEPER)
 
 
 def start():
     """Once per process, when no keeper runs: create and exec call it as they
     begin (a no-op after the first, or with a keeper)."""
     global _started
-    if _started:
+    if _started or early.present(early.KEEPER):
         return
     _started = True
     try:
