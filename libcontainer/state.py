@@ -23,6 +23,7 @@ def default_root():
         return os.path.join(runtime_dir, "pyrunc")
     return DEFAULT_ROOT
 STATE_FILE = "state.marshal"
+OLD_FILE = STATE_FILE + ".old"  # the previous record, for an instant during save()
 FIFO_NAME = "exec.fifo"
 # Letters, digits and _.+- starting with a letter or digit: never a path.
 # (A set, not a regex: importing re costs ~5 ms on every command.)
@@ -60,19 +61,42 @@ class StateStore:
     def load(self, container_id):
         check_id(container_id)
         try:
-            with open(self.path(container_id, STATE_FILE), "rb") as f:
+            with self._open_record(container_id) as f:
                 return marshal.load(f)
         except FileNotFoundError:
             raise errors.ContainerNotFound(f"container {container_id} does not exist") from None
         except (ValueError, EOFError, TypeError):
             raise errors.PyruncError(f"container {container_id}: state file is corrupt") from None
 
+    def _open_record(self, container_id):
+        """The record, or while save() swaps it its previous version: save()
+        moves the old one aside before the new one takes its name, so a
+        reader that finds neither name read while the swap went on."""
+        current, previous = (self.path(container_id, name) for name in (STATE_FILE, OLD_FILE))
+        for path in (current, previous):
+            try:
+                return open(path, "rb")
+            except FileNotFoundError:
+                pass
+        return open(current, "rb")
+
     def save(self, container_id, record):
-        """Write the record atomically (rename), so readers never see half of it."""
-        tmp = self.path(container_id, STATE_FILE + ".tmp")
+        """Write the record atomically: readers see the old one or the new
+        one, whole. Not by renaming over the old file: on ext4 that makes
+        the kernel write the new file's data out first (auto_da_alloc;
+        measured 0.3-1.3 ms on this host's /run), where renames to free
+        names cost microseconds."""
+        current = self.path(container_id, STATE_FILE)
+        tmp, previous = current + ".tmp", self.path(container_id, OLD_FILE)
         with open(tmp, "wb") as f:
             marshal.dump(record, f)
-        os.rename(tmp, self.path(container_id, STATE_FILE))
+        try:
+            os.rename(current, previous)
+        except FileNotFoundError:
+            previous = None  # the first record
+        os.rename(tmp, current)
+        if previous:
+            os.unlink(previous)
 
     def remove(self, container_id):
         directory = self.path(container_id)
@@ -88,7 +112,8 @@ class StateStore:
             names = sorted(os.listdir(self.root))
         except FileNotFoundError:
             return []
-        return [n for n in names if os.path.isfile(os.path.join(self.root, n, STATE_FILE))]
+        return [n for n in names if any(os.path.isfile(os.path.join(self.root, n, name))
+                                        for name in (STATE_FILE, OLD_FILE))]
 
     def lock(self, container_id):
         """An exclusive lock on the container's directory (start, delete, exec)."""

@@ -39,6 +39,26 @@ def test_save_load_remove_and_ids(tmp_path):
         store.load("a")
 
 
+def test_a_new_record_replaces_the_old_without_leftovers(tmp_path):
+    store = state.StateStore(str(tmp_path))
+    store.make_dir("a")
+    store.save("a", {"pid": 0})
+    store.save("a", {"pid": 7})
+    assert store.load("a") == {"pid": 7}
+    assert sorted(os.listdir(tmp_path / "a")) == [state.STATE_FILE]
+
+
+def test_a_reader_during_the_swap_gets_the_previous_record(tmp_path):
+    """save() moves the old record aside, then puts the new one in place: a
+    reader in between still finds a whole record, and the container."""
+    store = state.StateStore(str(tmp_path))
+    store.make_dir("a")
+    store.save("a", {"pid": 0})
+    os.rename(tmp_path / "a" / state.STATE_FILE, tmp_path / "a" / state.OLD_FILE)
+    assert store.load("a") == {"pid": 0}
+    assert store.ids() == ["a"]
+
+
 def test_corrupt_record_is_a_clear_error(tmp_path):
     store = state.StateStore(str(tmp_path))
     store.make_dir("c")
