@@ -44,24 +44,24 @@ def manager_for(cgroups_path, container_id: str, mountinfo: str = None,
             # Its destroy would rmdir, and kill_all would signal, the whole host.
             raise PyruncError(f"linux.cgroupsPath: {cgroups_path!r} is the root cgroup")
     from .fs import REAL_FS
-    from .v1 import V1Cgroup, V1Manager
-    from .v2 import V2Manager
     fs = fs or REAL_FS
-    if version == 2:
+    if version == 2:  # each driver imported only where it runs
+        from .v2 import V2Manager
         hierarchy, p = located[0]
         return V2Manager(hierarchy.mount_point, p, owned_depth, fs)
+    from .v1 import V1Cgroup, V1Manager
     return V1Manager([V1Cgroup(h, p) for h, p in located], owned_depth, fs)
 
 
 def manager_from_state(data: dict, fs=None):
     """Rebuild a Manager from what its to_state() returned."""
     from .fs import REAL_FS
-    from .v1 import V1Manager
-    from .v2 import V2Manager
     fs = fs or REAL_FS
     version = data.get("version")
     if version == 1:
+        from .v1 import V1Manager
         return V1Manager.from_state(data, fs)
     if version == 2:
+        from .v2 import V2Manager
         return V2Manager.from_state(data, fs)
     raise PyruncError(f"unknown cgroup state version {version!r}")
