@@ -1,0 +1,65 @@
+"""Review of the C front's early helpers (_nsexec/early.c): failing tests that
+show where the pyrunc-init it starts before Python behaves otherwise than
+the one Python started (and than runc).
+
+Each test says what goes wrong today; all pass through the Python entry
+point (`python -c "from runtime.main import main; main()"`), which spawns the
+init itself."""
+import os
+
+import pytest
+
+# More state than a pipe holds (64 KiB): the init must write it in several
+# rounds, so a hook that closes its stdin makes a later write fail (EPIPE).
+BIG_ANNOTATION = {"review.big": "x" * 200_000}
+
+
+def _without(namespaces, kind):
+    return [ns for ns in namespaces if ns["type"] != kind]
+
+
+def test_init_survives_a_container_hook_that_closes_its_stdin(runtime, make_bundle,
+                                                               default_spec):
+    """A createContainer hook is run by pyrunc-init, which writes the state
+    JSON to its stdin. Python ignores SIGPIPE and its posix_spawn'd init
+    inherited that, so a write to a hook that closed its stdin failed with
+    EPIPE, which op_hook copes with. The C front's init has SIGPIPE at its
+    default: without a pid namespace (where the init is not the unkillable
+    pid 1) it dies, and create fails with "container init exited before it
+    was ready". runc runs this config."""
+    namespaces = _without(default_spec["linux"]["namespaces"], "pid")
+    hook = {"path": "/bin/sh", "args": ["sh", "-c", "exec 0<&-; sleep 0.3"]}
+    b = make_bundle(["echo", "ran"], annotations=BIG_ANNOTATION,
+                    linux={"namespaces": namespaces}, hooks={"createContainer": [hook]})
+    rc, out, err = runtime("run", "--bundle", b.path, b.id)
+    assert (rc, out, err) == (0, "ran\n", "")
+
+
+def test_preserve_fds_of_a_closed_fd_is_refused(runtime, make_bundle):
+    """launcher.inherited_fds refuses --preserve-fds naming an fd that is not
+    open ("--preserve-fds: fd 3 is not open"). Behind the C front, fd 3 is
+    the socket to the early init (or the keeper's pipe): the check passes,
+    and set_inheritable() is applied to pyrunc's own helper fd."""
+    b = make_bundle(["true"])
+    rc, _, err = runtime("run", "--preserve-fds", "1", "--bundle", b.path, b.id)
+    assert rc != 0
+    assert err.strip() == "pyrunc: --preserve-fds: fd 3 is not open"
+    assert not os.path.exists(runtime.state_dir(b.id))
+
+
+MEMFD_NOEXEC = "/proc/sys/vm/memfd_noexec"
+
+
+@pytest.mark.skipif(not os.path.exists(MEMFD_NOEXEC), reason="kernel before 6.3: no memfd_noexec")
+def test_runs_where_memfds_are_noexec_by_default(runtime, make_bundle):
+    """vm.memfd_noexec=1 (Linux 6.3+, a hardening some hosts set) makes a
+    memfd made without MFD_EXEC non-executable: the sealed init image cannot
+    be exec'd. runc 1.1.5 runs here; pyrunc fails ("pyrunc: Broken pipe"
+    behind the C front, "Permission denied /proc/self/fd/N" from Python).
+    Asking for MFD_EXEC (and retrying without it on EINVAL, for older
+    kernels) fixes both. The sysctl is set in a new pid namespace only."""
+    b = make_bundle(["echo", "ran"])
+    wrap = ["unshare", "--pid", "--fork", "--mount-proc", "sh", "-c",
+            f'echo 1 > {MEMFD_NOEXEC} && exec "$@"', "sh"]
+    rc, out, err = runtime("run", "--bundle", b.path, b.id, wrap=wrap)
+    assert (rc, out, err) == (0, "ran\n", "")
