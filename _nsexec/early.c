@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "early.h"
@@ -43,12 +44,24 @@ static void hand_over(const char *variable, int fd, pid_t pid)
 	setenv(variable, value, 1);
 }
 
+/* An executable memfd even where vm.memfd_noexec makes them not so by
+ * default (Linux 6.3+): MFD_EXEC, which older kernels refuse (EINVAL). */
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+static int executable_memfd(void)
+{
+	const unsigned flags = MFD_CLOEXEC | MFD_ALLOW_SEALING;
+	int fd = memfd_create("pyrunc-init", flags | MFD_EXEC);
+	return fd < 0 && errno == EINVAL ? memfd_create("pyrunc-init", flags) : fd;
+}
+
 /* A sealed memfd copy of the file at `path`: nothing can write it, not even
  * through /proc/PID/exe of a process that runs it (CVE-2019-5736). */
 static int sealed_copy(const char *path)
 {
 	int src = open(path, O_RDONLY | O_CLOEXEC);
-	int fd = src < 0 ? -1 : memfd_create("pyrunc-init", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	int fd = src < 0 ? -1 : executable_memfd();
 	char buf[65536];
 	ssize_t n = 0;
 	while (fd >= 0 && (n = read(src, buf, sizeof(buf))) > 0)
@@ -115,6 +128,13 @@ static int own_procs_file(char path[PATH_MAX])
 			where) < PATH_MAX;
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* The keeper: moves itself into the cgroup it is in (a move that changes
  * nothing) every WARM_EVERY_MS, until the pipe's other end closes or
  * WARM_AT_MOST_MS pass, so that the lock stays warm. */
@@ -130,7 +150,8 @@ static void keep_warm(int until_closed)
 	int procs = own_procs_file(path) ? open(path, O_WRONLY | O_CLOEXEC) : -1;
 	int n = snprintf(pid, sizeof(pid), "%d", (int)getpid());
 	struct pollfd closed = {.fd = until_closed, .events = POLLIN};
-	for (int waited = 0; procs >= 0 && waited < WARM_AT_MOST_MS; waited += WARM_EVERY_MS)
+	long long until = now_ms() + WARM_AT_MOST_MS; /* by the clock: a move may block */
+	while (procs >= 0 && now_ms() < until)
 		if (write(procs, pid, (size_t)n) < 0 || poll(&closed, 1, WARM_EVERY_MS) != 0)
 			break;
 	_exit(0);
@@ -159,6 +180,10 @@ static void start_keeper(void)
 
 void start_early_helpers(const char *init)
 {
+	/* Only what we start now is named to Python: never a value the
+	 * caller's environment happened to have. */
+	unsetenv("_PYRUNC_INIT");
+	unsetenv("_PYRUNC_WARM");
 	/* The init first: it must not inherit the keeper's pipe, which
 	 * hand_over() leaves open across exec. */
 	spawn_init(init);

@@ -490,6 +490,11 @@ __attribute__((constructor)) static void pyrunc_init(void)
 		return;
 	ex.initpipe = atoi(env);
 	fcntl(ex.initpipe, F_SETFD, FD_CLOEXEC); /* never the container's */
+	/* A hook that does not read the state we write to its stdin must cost
+	 * an EPIPE, not our life; whoever started us may have left SIGPIPE at
+	 * its default. Hooks and the container's process get every signal at
+	 * its default again (reset_signals, process.c). */
+	signal(SIGPIPE, SIG_IGN);
 	/* Nothing in the container may ptrace us or open our /proc files until
 	 * the container's own program runs. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);

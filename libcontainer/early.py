@@ -13,6 +13,7 @@ import os
 INIT, KEEPER = "_PYRUNC_INIT", "_PYRUNC_WARM"
 _helpers = {}
 _gone = []  # pids let go of, to reap
+_fds = set()  # every fd adopt() took
 
 
 def adopt():
@@ -20,10 +21,19 @@ def adopt():
         value = os.environ.pop(name, None)
         try:
             fd, pid = (int(part) for part in value.split(":"))
+            # Only a child of ours is a helper (a value inherited from
+            # elsewhere could name any process): ChildProcessError if not.
+            os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
             os.set_inheritable(fd, False)  # never passed on to what we start
         except (AttributeError, ValueError, OSError):
             continue
         _helpers[name] = (fd, pid)
+        _fds.add(fd)
+
+
+def owns(fd):
+    """Whether fd is one of the helpers' (not the caller's, to pass on)."""
+    return fd in _fds
 
 
 def present(name):

@@ -20,6 +20,7 @@ from libcontainer.plan import encode
 
 _SEALS = fcntl.F_SEAL_SEAL | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_WRITE
 _init_image = None
+MFD_EXEC = 0x10  # memfd_create(2); not in Python 3.11's os
 
 
 class Launched:
@@ -37,7 +38,11 @@ def sealed_init():
     if _init_image is None:
         with open(_nsexec.init_path(), "rb") as f:
             _init_image = f.read()
-    fd = os.memfd_create("pyrunc-init", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+    flags = os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING
+    try:  # executable even under vm.memfd_noexec (Linux 6.3+; older ones refuse the flag)
+        fd = os.memfd_create("pyrunc-init", flags | MFD_EXEC)
+    except OSError:
+        fd = os.memfd_create("pyrunc-init", flags)
     try:
         os.write(fd, _init_image)
         fcntl.fcntl(fd, fcntl.F_ADD_SEALS, _SEALS)
@@ -60,7 +65,12 @@ def spawn(ops, on_stage1=None, on_child=None, meanwhile=None):
     parent_sock, intermediate = _started_init()
     channel = Channel(parent_sock)
     try:
-        channel.send(b"P", encode(ops))
+        try:
+            channel.send(b"P", encode(ops))
+        except (BrokenPipeError, ConnectionResetError):
+            raise errors.PyruncError(
+                f"pyrunc-init exited before it read its plan ({_exit_status(intermediate)})"
+            ) from None
         failure = _call(meanwhile)
         if any(op.name == "OP_USERNS_SYNC" for op in ops):
             stage1_pid = expect(channel, "stage1")["pid"]
@@ -99,6 +109,18 @@ def _started_init():
         os.close(image)
         child_sock.close()
     return parent_sock, pid
+
+
+def _exit_status(pid):
+    """How the child pid ended, in words (left to be reaped)."""
+    try:
+        info = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
+    except ChildProcessError:
+        return "status unknown"
+    if info.si_code != os.CLD_EXITED:
+        return f"killed by signal {info.si_status}"
+    return ("it could not be executed" if info.si_status == 127
+            else f"exit status {info.si_status}")
 
 
 def _call(callback, *args):
@@ -180,6 +202,8 @@ def inherited_fds(preserve_fds):
     count = listen + preserve_fds
     for fd in range(3, 3 + count):
         try:
+            if early.owns(fd):  # the caller's fd was not open: ours took its number
+                raise OSError
             os.set_inheritable(fd, True)
         except OSError:
             raise errors.PyruncError(f"--preserve-fds: fd {fd} is not open") from None

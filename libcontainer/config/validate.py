@@ -282,6 +282,9 @@ def _check_process_basics(spec: dict):
     args = _arr(process.get("args"))
     if args and args[0] == "":
         yield Problem("process.args[0]", "must not be empty")
+    for index, entry in enumerate(_arr(process.get("env"))):
+        if isinstance(entry, str) and "=" not in entry:  # runc: "invalid environment variable"
+            yield Problem(f"process.env[{index}]", f"{entry!r} is not NAME=VALUE")
 
 
 def _check_rlimits(spec: dict):

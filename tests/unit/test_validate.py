@@ -145,6 +145,8 @@ def test_anyof_failure_reports_the_closest_branch(monkeypatch):
     (lambda s: s["process"]["capabilities"]["ambient"].append("cap_fly"),
      "process.capabilities.ambient[3]: unknown capability 'cap_fly'"),
     (lambda s: s["process"]["args"].__setitem__(0, ""), "process.args[0]: must not be empty"),
+    (lambda s: s["process"]["env"].append("JUSTANAME"),
+     "process.env[2]: 'JUSTANAME' is not NAME=VALUE"),
     (lambda s: s["process"]["rlimits"].append({"type": "RLIMIT_NOFILE", "soft": 1, "hard": 1}),
      "process.rlimits[1].type: rlimit 'RLIMIT_NOFILE' is listed more than once"),
     (lambda s: s["process"]["rlimits"].append({"type": "RLIMIT_BOGUS", "soft": 1, "hard": 1}),

@@ -1,10 +1,7 @@
-"""Review of the C front's early helpers (_nsexec/early.c): failing tests that
-show where the pyrunc-init it starts before Python behaves otherwise than
-the one Python started (and than runc).
-
-Each test says what goes wrong today; all pass through the Python entry
-point (`python -c "from runtime.main import main; main()"`), which spawns the
-init itself."""
+"""The pyrunc-init the C front starts before Python (_nsexec/early.c)
+behaves as the one Python starts itself (and as runc), where a review found
+it did not: SIGPIPE, --preserve-fds of a closed fd, memfds that are not
+executable by default."""
 import os
 
 import pytest
@@ -21,12 +18,10 @@ def _without(namespaces, kind):
 def test_init_survives_a_container_hook_that_closes_its_stdin(runtime, make_bundle,
                                                                default_spec):
     """A createContainer hook is run by pyrunc-init, which writes the state
-    JSON to its stdin. Python ignores SIGPIPE and its posix_spawn'd init
-    inherited that, so a write to a hook that closed its stdin failed with
-    EPIPE, which op_hook copes with. The C front's init has SIGPIPE at its
-    default: without a pid namespace (where the init is not the unkillable
-    pid 1) it dies, and create fails with "container init exited before it
-    was ready". runc runs this config."""
+    JSON to its stdin: a hook that closed its stdin must cost an EPIPE, which
+    op_hook copes with, not a SIGPIPE. The C front's init started with
+    SIGPIPE at its default, and without a pid namespace (where the init is
+    not the unkillable pid 1) it died. runc runs this config."""
     namespaces = _without(default_spec["linux"]["namespaces"], "pid")
     hook = {"path": "/bin/sh", "args": ["sh", "-c", "exec 0<&-; sleep 0.3"]}
     b = make_bundle(["echo", "ran"], annotations=BIG_ANNOTATION,
@@ -36,10 +31,9 @@ def test_init_survives_a_container_hook_that_closes_its_stdin(runtime, make_bund
 
 
 def test_preserve_fds_of_a_closed_fd_is_refused(runtime, make_bundle):
-    """launcher.inherited_fds refuses --preserve-fds naming an fd that is not
-    open ("--preserve-fds: fd 3 is not open"). Behind the C front, fd 3 is
-    the socket to the early init (or the keeper's pipe): the check passes,
-    and set_inheritable() is applied to pyrunc's own helper fd."""
+    """--preserve-fds naming an fd that is not open is refused, even where
+    behind the C front that number is the socket to the early init (or the
+    keeper's pipe): not the caller's to pass on."""
     b = make_bundle(["true"])
     rc, _, err = runtime("run", "--preserve-fds", "1", "--bundle", b.path, b.id)
     assert rc != 0
@@ -53,11 +47,9 @@ MEMFD_NOEXEC = "/proc/sys/vm/memfd_noexec"
 @pytest.mark.skipif(not os.path.exists(MEMFD_NOEXEC), reason="kernel before 6.3: no memfd_noexec")
 def test_runs_where_memfds_are_noexec_by_default(runtime, make_bundle):
     """vm.memfd_noexec=1 (Linux 6.3+, a hardening some hosts set) makes a
-    memfd made without MFD_EXEC non-executable: the sealed init image cannot
-    be exec'd. runc 1.1.5 runs here; pyrunc fails ("pyrunc: Broken pipe"
-    behind the C front, "Permission denied /proc/self/fd/N" from Python).
-    Asking for MFD_EXEC (and retrying without it on EINVAL, for older
-    kernels) fixes both. The sysctl is set in a new pid namespace only."""
+    memfd made without MFD_EXEC non-executable: the sealed init image is
+    made with MFD_EXEC (without it on kernels that refuse the flag), as
+    runc runs here too. The sysctl is set in a new pid namespace only."""
     b = make_bundle(["echo", "ran"])
     wrap = ["unshare", "--pid", "--fork", "--mount-proc", "sh", "-c",
             f'echo 1 > {MEMFD_NOEXEC} && exec "$@"', "sh"]

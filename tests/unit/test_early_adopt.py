@@ -1,9 +1,7 @@
-"""Review of libcontainer/early.py: adopt() trusts _PYRUNC_INIT / _PYRUNC_WARM
-from the environment. The C front sets them only when its helper started,
-so a value the caller's environment already had survives a failed start
-(and reaches the Python entry point as is): pyrunc then writes the plan
-to that fd and, on an error, SIGKILLs that pid (launcher.kill_and_reap).
-A helper is only ever a child of ours: anything else must not be taken."""
+"""libcontainer/early.py adopts a helper named in _PYRUNC_INIT / _PYRUNC_WARM
+only if it is a child of ours: a value left in the caller's environment
+could name any process, which pyrunc would then send its plan to and, on an
+error, SIGKILL (launcher.kill_and_reap)."""
 import os
 
 from libcontainer import early
