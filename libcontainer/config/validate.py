@@ -225,6 +225,39 @@ def _check_id_mappings(spec: dict):
         elif user_ns is not None and not user_ns.get("path") and not given:
             # A joined user namespace already has its maps; a new one has none.
             yield Problem(f"linux.{key}", "is required with a new user namespace")
+    places = [("linux", linux)] + [(f"mounts[{index}]", mount)
+                                   for index, mount in _enumerate_objects(spec.get("mounts"))]
+    for where, holder in places:
+        for key in ("uidMappings", "gidMappings"):
+            yield from _mapping_problems(f"{where}.{key}", _arr(holder.get(key)))
+
+
+ID_LIMIT = 2**32 - 1  # ids are u32, and (u32)-1 is no id
+MAX_MAPPINGS = 340  # user_namespaces(7): lines of a uid_map or gid_map
+
+
+def _mapping_problems(field: str, entries: list):
+    """What the kernel would refuse when the map is written, named here
+    instead: an empty range, one past the last id, ranges that overlap."""
+    if len(entries) > MAX_MAPPINGS:
+        yield Problem(field, f"more than {MAX_MAPPINGS} ranges")
+    ranges = {"containerID": [], "hostID": []}
+    for index, entry in enumerate(entries):
+        size = _obj(entry).get("size")
+        if not isinstance(size, int):
+            continue  # the schema says what is wrong with it
+        if size < 1:
+            yield Problem(f"{field}[{index}].size", "must be at least 1")
+            continue
+        for side, seen in ranges.items():
+            start = _obj(entry).get(side)
+            if not isinstance(start, int):
+                continue
+            if start + size > ID_LIMIT:
+                yield Problem(f"{field}[{index}].{side}", f"{start} + size {size} is past the last id")
+            elif any(start < end and other < start + size for other, end in seen):
+                yield Problem(f"{field}[{index}].{side}", "overlaps an earlier range")
+            seen.append((start, start + size))
 
 
 # An id-mapped mount (idmap, ridmap) with no mappings of its own takes the
