@@ -617,3 +617,39 @@ def assert_nothing_left(runtime, cid):
     assert container_cgroup_dirs(cid) == [], f"cgroup dirs of {cid} left"
     assert leftover_mounts([cid]) == [], f"mounts naming {cid} left"
     assert [p for p, c in _TRACKER.live_pids() if c == cid] == [], f"init of {cid} alive"
+
+
+# runc, where installed: the tests that compare pyrunc with it side by side.
+RUNC = shutil.which("runc")
+
+
+class Runc:
+    """`runc --root <own root> ARGS` -> (rc, stdout, stderr); deletes what it made."""
+
+    def __init__(self):
+        self.root = f"/run/{TEST_TAG}-runc"
+        self.ids = []
+
+    def __call__(self, *args, input=None):
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            proc = subprocess.run([RUNC, "--root", self.root, *map(str, args)],
+                                  input=input.encode() if input else None,
+                                  stdin=None if input else subprocess.DEVNULL,
+                                  stdout=out, stderr=err, timeout=TIMEOUT)
+            out.seek(0)
+            err.seek(0)
+            return proc.returncode, out.read().decode(), err.read().decode()
+
+    def cleanup(self):
+        for cid in self.ids:
+            self("delete", "--force", cid)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@pytest.fixture
+def runc():
+    if RUNC is None:
+        pytest.skip("runc is not installed: nothing to compare")
+    r = Runc()
+    yield r
+    r.cleanup()

@@ -9,7 +9,6 @@ import os
 import pytest
 
 from conftest import CGROUP_MOUNT, assert_nothing_left, assert_one_line_error
-from test_cli_as_runc import RUNC, Runc
 
 V2 = os.path.exists(os.path.join(CGROUP_MOUNT, "cgroup.controllers"))
 
@@ -18,15 +17,6 @@ def mounted(controller):
     with open("/proc/self/mountinfo") as f:
         return any(line.split(" - ")[1].startswith("cgroup ")
                    and controller in line.split()[-1].split(",") for line in f)
-
-
-@pytest.fixture
-def runc():
-    if RUNC is None:
-        pytest.skip("runc is not installed: nothing to compare")
-    r = Runc()
-    yield r
-    r.cleanup()
 
 
 CASES = [({"classID": 1048577}, "linux.resources.network.classID", "net_cls"),

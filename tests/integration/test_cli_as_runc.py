@@ -4,49 +4,16 @@ update (cgroup files on the host); events; --log and --debug."""
 import json
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 import time
 
 import pytest
 
-from conftest import CGROUP_MOUNT, TEST_TAG, TIMEOUT, assert_nothing_left, assert_one_line_error
+from conftest import (CGROUP_MOUNT, RUNC, TIMEOUT, Runc, assert_nothing_left,
+                      assert_one_line_error)
 
-RUNC = shutil.which("runc")
 needs_runc = pytest.mark.skipif(RUNC is None, reason="runc is not installed: nothing to compare")
-
-
-class Runc:
-    """`runc --root <own root> ARGS` -> (rc, stdout, stderr); deletes what it made."""
-
-    def __init__(self):
-        self.root = f"/run/{TEST_TAG}-runc"
-        self.ids = []
-
-    def __call__(self, *args, input=None):
-        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            proc = subprocess.run([RUNC, "--root", self.root, *map(str, args)],
-                                  input=input.encode() if input else None,
-                                  stdin=None if input else subprocess.DEVNULL,
-                                  stdout=out, stderr=err, timeout=TIMEOUT)
-            out.seek(0)
-            err.seek(0)
-            return proc.returncode, out.read().decode(), err.read().decode()
-
-    def cleanup(self):
-        for cid in self.ids:
-            self("delete", "--force", cid)
-        shutil.rmtree(self.root, ignore_errors=True)
-
-
-@pytest.fixture
-def runc():
-    if RUNC is None:
-        pytest.skip("runc is not installed: nothing to compare")
-    r = Runc()
-    yield r
-    r.cleanup()
 
 
 def sleeping_pair(make_bundle, runtime, runc, **overrides):

@@ -7,19 +7,10 @@ import os
 import pytest
 
 from conftest import CGROUP_MOUNT, assert_one_line_error
-from test_cli_as_runc import RUNC, Runc, sleeping_pair
+from test_cli_as_runc import sleeping_pair
 
 SUB = "pyrunc-test-sub"
 V2 = os.path.exists(os.path.join(CGROUP_MOUNT, "cgroup.controllers"))
-
-
-@pytest.fixture
-def runc():
-    if RUNC is None:
-        pytest.skip("runc is not installed: nothing to compare")
-    r = Runc()
-    yield r
-    r.cleanup()
 
 
 @pytest.fixture

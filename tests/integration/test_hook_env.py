@@ -12,22 +12,12 @@ import time
 
 import pytest
 
-from conftest import TIMEOUT, bind
-from test_cli_as_runc import RUNC, Runc
+from conftest import RUNC, TIMEOUT, bind
 
 HOST_KINDS = ("prestart", "createRuntime", "createContainer", "poststart", "poststop")
 PROCESS_ENV = ["PATH=/bin:/usr/bin", "INNER=1", "DUP=a", "DUP=b", "EMPTY="]
 # No LANG: pyrunc's Python coerces a C locale (LC_CTYPE), runc's Go does not.
 CALLER_ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}
-
-
-@pytest.fixture
-def runc():
-    if RUNC is None:
-        pytest.skip("runc is not installed: nothing to compare")
-    r = Runc()
-    yield r
-    r.cleanup()
 
 
 def dumping_hook(kind, directory, env):

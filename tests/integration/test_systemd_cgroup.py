@@ -6,19 +6,9 @@ import os
 import pytest
 
 from conftest import CGROUP_MOUNT, TEST_TAG, assert_nothing_left, assert_one_line_error
-from test_cli_as_runc import RUNC, Runc
 
 pytestmark = pytest.mark.skipif(os.path.isdir("/run/systemd/system"),
                                 reason="systemd runs here: --systemd-cgroup is allowed")
-
-
-@pytest.fixture
-def runc():
-    if RUNC is None:
-        pytest.skip("runc is not installed: nothing to compare")
-    r = Runc()
-    yield r
-    r.cleanup()
 
 
 def scope_dirs(unit):
