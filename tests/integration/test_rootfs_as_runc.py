@@ -12,7 +12,6 @@ import pytest
 
 from conftest import (ROOTFS, assert_nothing_left, assert_one_line_error, leftover_mounts,
                       tmpfs)
-from test_cli_as_runc import runc  # noqa: F401  (the fixture)
 
 # /dev as the container sees it: each name's type, mode and device numbers,
 # each link's target (busybox's stat and readlink).
