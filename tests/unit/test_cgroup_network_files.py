@@ -8,7 +8,8 @@ import pytest
 
 from libcontainer.cgroups import manager_for
 from libcontainer.errors import PyruncError
-from test_cgroups import FakeCgroupFs, make_files, read, v1_mountinfo, v2_mountinfo
+from test_cgroups import (fake_fs, make_files, read, v1_mountinfo,  # noqa: F401 (fixtures)
+                          v1_root, v2_mountinfo)
 
 NETWORK = {"network": {"classID": 1048577,
                        "priorities": [{"name": "eth0", "priority": 5},
@@ -16,20 +17,11 @@ NETWORK = {"network": {"classID": 1048577,
 
 
 @pytest.fixture
-def fake_fs():
-    return FakeCgroupFs()
-
-
-@pytest.fixture
-def v1_root(tmp_path):
-    """The test_cgroups v1 tree with net_cls and net_prio mounted together."""
-    from test_cgroups import V1_TREE
-    root = str(tmp_path / "cgroup")
-    for name, files in V1_TREE.items():
-        make_files(os.path.join(root, name), files)
-    make_files(os.path.join(root, "net_cls,net_prio"),
+def net_v1_root(v1_root):
+    """test_cgroups' v1 tree, with net_cls and net_prio mounted together."""
+    make_files(os.path.join(v1_root, "net_cls,net_prio"),
                {"cgroup.procs": "", "net_cls.classid": "0", "net_prio.ifpriomap": ""})
-    return root
+    return v1_root
 
 
 def with_net_hierarchy(root):
@@ -38,17 +30,17 @@ def with_net_hierarchy(root):
         "rw,net_cls,net_prio\n")
 
 
-def test_v1_writes_the_class_id_and_each_priority(v1_root, fake_fs):
-    mgr = manager_for("/c1", "c1", mountinfo=with_net_hierarchy(v1_root), fs=fake_fs)
+def test_v1_writes_the_class_id_and_each_priority(net_v1_root, fake_fs):
+    mgr = manager_for("/c1", "c1", mountinfo=with_net_hierarchy(net_v1_root), fs=fake_fs)
     mgr.create()
     mgr.apply(NETWORK)
-    net = f"{v1_root}/net_cls,net_prio/c1"
+    net = f"{net_v1_root}/net_cls,net_prio/c1"
     assert read(f"{net}/net_cls.classid") == "1048577"
     assert fake_fs.written(f"{net}/net_prio.ifpriomap") == ["eth0 5", "lo 2"]
 
 
-def test_v1_unset_network_values_write_nothing(v1_root, fake_fs):
-    mgr = manager_for("/c1", "c1", mountinfo=with_net_hierarchy(v1_root), fs=fake_fs)
+def test_v1_unset_network_values_write_nothing(net_v1_root, fake_fs):
+    mgr = manager_for("/c1", "c1", mountinfo=with_net_hierarchy(net_v1_root), fs=fake_fs)
     mgr.create()
     before = len(fake_fs.writes)
     mgr.apply({"network": {"classID": 0, "priorities": []}})
@@ -60,9 +52,9 @@ def test_v1_unset_network_values_write_nothing(v1_root, fake_fs):
     ({"priorities": [{"name": "eth0", "priority": 1}]},
      "linux.resources.network.priorities[0]", "net_prio"),
 ])
-def test_v1_without_the_hierarchy_is_an_error(v1_root, fake_fs, network, field, controller):
+def test_v1_without_the_hierarchy_is_an_error(net_v1_root, fake_fs, network, field, controller):
     # As on this host: no net_cls or net_prio hierarchy mounted.
-    mgr = manager_for("/c1", "c1", mountinfo=v1_mountinfo(v1_root), fs=fake_fs)
+    mgr = manager_for("/c1", "c1", mountinfo=v1_mountinfo(net_v1_root), fs=fake_fs)
     mgr.create()
     with pytest.raises(PyruncError) as caught:
         mgr.apply({"network": network})
@@ -70,8 +62,8 @@ def test_v1_without_the_hierarchy_is_an_error(v1_root, fake_fs, network, field, 
     assert f"no {controller} hierarchy is mounted" in str(caught.value)
 
 
-def test_v1_bad_priority_names_the_entry(v1_root, fake_fs):
-    mgr = manager_for("/c1", "c1", mountinfo=with_net_hierarchy(v1_root), fs=fake_fs)
+def test_v1_bad_priority_names_the_entry(net_v1_root, fake_fs):
+    mgr = manager_for("/c1", "c1", mountinfo=with_net_hierarchy(net_v1_root), fs=fake_fs)
     mgr.create()
     with pytest.raises(PyruncError, match=r"^linux\.resources\.network\.priorities\[1\]\.priority"):
         mgr.apply({"network": {"priorities": [{"name": "a", "priority": 1},
