@@ -2,12 +2,13 @@
 import os
 import sys
 
-from libcontainer import early
+from libcontainer import collector, early
 from runtime import cli
 from runtime.log import Log
 
 
 def main(argv=None):
+    collector.off()
     early.adopt()
     argv = list(sys.argv[1:] if argv is None else argv)
     log = Log()
