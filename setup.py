@@ -23,6 +23,11 @@ class BuildExtAndInit(build_ext):
         # Stripped: spawning copies it into a memfd, every time.
         self.compiler.link_executable(objects, "pyrunc-init", output_dir=here,
                                       extra_postargs=["-s"])
+        # Our modules compiled into one file, imported from it (runtime/code_pack.py);
+        # built where the packages are: the tree itself for an editable install.
+        from runtime import code_pack
+        code_pack.build(os.path.dirname(os.path.abspath(__file__)) if self.inplace
+                        else self.build_lib)
 
 
 class BuildLauncher(build_scripts):

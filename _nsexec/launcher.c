@@ -36,7 +36,9 @@
 #include "early.h"
 
 #define DEFAULT_ROOT "/run/pyrunc"
-#define PYTHON_MAIN "from runtime.main import main; main()"
+/* Our modules come from one compiled pack where there is one (runtime/code_pack.py). */
+#define PYTHON_MAIN "from runtime import code_pack; code_pack.install(); " \
+	"from runtime.main import main; main()"
 #define STATUS_MARK "\"@@STATUS@@\""
 #define PID_MARK "-424242"
 

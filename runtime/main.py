@@ -49,8 +49,10 @@ def _dispatch(args, log):
     from libcontainer.state import StateStore
     from runtime.commands import COMMANDS
     if log.debug_enabled:
+        from runtime import code_pack
         log.debug(f"pyrunc {cli.VERSION} {args.subcommand}, state root "
-                  f"{StateStore(args.root).root}, arguments {vars(args)}")
+                  f"{StateStore(args.root).root}, arguments {vars(args)}, code from "
+                  f"{'the code pack' if code_pack.in_use() else 'the sources'}")
     return COMMANDS[args.subcommand](args, StateStore(args.root))
 
 

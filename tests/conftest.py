@@ -80,8 +80,18 @@ def _rebuild_stale_launcher():
         pytest.exit(f"building the pyrunc launcher failed:\n{result.stderr}", returncode=1)
 
 
+def _rebuild_stale_code_pack():
+    """The pack pyrunc imports its modules from (runtime/code_pack.py): an edited
+    module would be imported from its source all the same, but the tests should
+    run the way a fresh install does."""
+    from runtime import code_pack
+    if not code_pack.is_fresh(str(REPO)):
+        code_pack.build(str(REPO))
+
+
 _rebuild_stale_init()
 _rebuild_stale_launcher()
+_rebuild_stale_code_pack()
 
 
 # --------------------------------------------------------------------------

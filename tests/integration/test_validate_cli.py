@@ -147,6 +147,14 @@ def test_create_imports_nothing_heavy(runtime, make_bundle):
     assert heavy == [], heavy
 
 
+def test_the_command_imports_our_modules_from_the_code_pack(runtime):
+    """The C `pyrunc` installs runtime/code_pack.py's finder first (the
+    tests keep the pack fresh, as pip's build makes it)."""
+    rc, _, err = runtime("--debug", "state", "no-such-container")
+    assert rc != 0
+    assert "code from the code pack" in err, err
+
+
 # Reports, from inside `pyrunc create`, every open for writing and every call
 # that changes the filesystem (CPython audit events), one per line.
 AUDITED_CREATE = """
