@@ -59,6 +59,11 @@ class Channel:
             return {"type": name, "pid": int(payload)}
         return {"type": name}
 
+    def has_pending(self):
+        """Whether a recv() now would find something without blocking."""
+        import select
+        return bool(self._buffer) or bool(select.select([self.sock], [], [], 0)[0])
+
     def take_fd(self):
         """A descriptor that came with an earlier message, in arrival order."""
         return self._fds.pop(0)

@@ -82,9 +82,13 @@ class _Creation:
                                        meanwhile=self.cgroup and self._make_cgroup)
         channel = self.launched.channel
         if self.cgroup:
-            # The init waits in its namespaces for this word, then sets up the
-            # container (see cgroups/warmup.py for what the move costs).
-            self.cgroup.add_pid(self.launched.pid)
+            # The init mounts what needs no cgroup meanwhile, then waits for
+            # this word (see cgroups/warmup.py for what the move costs).
+            try:
+                self.cgroup.add_pid(self.launched.pid)
+            except errors.PyruncError:
+                launcher.raise_reported_error(channel)  # the init's failure came first
+                raise
         warmup.stop()  # no more moves of ours
         launcher.tell(channel, b"J")
         launcher.serve(channel, console_socket, on_console,

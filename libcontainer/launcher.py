@@ -145,6 +145,17 @@ def expect(channel, kind):
     return message
 
 
+def raise_reported_error(channel):
+    """Raise the error the init has sent, if it has (without waiting): a
+    failure of ours may only follow from it (its process gone)."""
+    while channel.has_pending():
+        message = channel.recv()
+        if message is None:
+            return
+        if message.get("type") == "error":
+            raise errors.PyruncError(message["msg"])
+
+
 def tell(channel, kind, payload=b""):
     """Send the child a frame. A child that died already is not reported
     here: serve() then reads why (its error message, or EOF)."""

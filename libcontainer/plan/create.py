@@ -76,7 +76,15 @@ def rootfs_ops(spec, ctx, in_userns, cgroupns):
         refuse_without_mount_namespace(spec, in_userns)
     ops = [Op("OP_ROOT_PRIVATE", "making the mounts private", MS_REC | MS_PRIVATE)] if own else []
     ops.append(Op("OP_BIND_ROOTFS", f"root.path: {ctx.rootfs}", ctx.rootfs, int(not own)))
-    ops += entry_ops(spec, ctx, cgroupns)
+    # The wait to be in the cgroup comes as late as it may: the mounts and
+    # devices before it are made while pyrunc makes the cgroup. (The devices
+    # cgroup guards opening a node as well as making one.)
+    join = namespaces.join_cgroup_ops(linux)
+    before_cgroup, from_cgroup = entry_ops(spec, ctx, cgroupns)
+    ops += before_cgroup
+    if from_cgroup:  # the cgroup's own mount needs it joined
+        ops += join + from_cgroup
+        join = []
     if not _dev_bound(spec.get("mounts") or []):  # a bound /dev is the host's: as it is
         ops += device_ops(linux.get("devices"), in_userns)
     for key in ("hostname", "domainname"):
@@ -86,6 +94,7 @@ def rootfs_ops(spec, ctx, in_userns, cgroupns):
         size = proc.get("consoleSize") or {}
         ops.append(Op("OP_CONSOLE", "process.terminal", "/dev/pts",
                       size.get("height", 0), size.get("width", 0), 1))
+    ops += join  # before the hooks: they expect the process in its cgroup
     if spec.get("hooks"):
         ops.append(Op("OP_HOOK_STATES", "hooks"))
         ops += hook_ops(spec, "createContainer", 0)
@@ -168,18 +177,21 @@ def _dev_read_only(entries):
 
 
 def entry_ops(spec, ctx, cgroupns):
-    """The mounts' ops. A /dev mounted "ro" is mounted writable: its devices
-    and links go in first, and it is made read-only at the end, as runc does."""
-    ops = []
+    """The mounts' ops: (those before the first cgroup mount, those from it
+    on). A /dev mounted "ro" is mounted writable: its devices and links go
+    in first, and it is made read-only at the end, as runc does."""
+    before, after = [], None
     for index, entry in enumerate(spec.get("mounts") or []):
         if entry.get("type") == "cgroup":
-            ops += cgroupfs.cgroup_mount_ops(index, entry, ctx.cgroup_dirs, cgroupns,
-                                             ctx.mountinfo)
+            after = after if after is not None else []
+            after += cgroupfs.cgroup_mount_ops(index, entry, ctx.cgroup_dirs, cgroupns,
+                                               ctx.mountinfo)
             continue
         if _is_dev(entry):
             entry = dict(entry, options=[*(entry.get("options") or ()), "rw"])
-        ops += mount_ops(index, entry, ctx.bundle, spec, ctx.rootless)
-    return ops
+        (before if after is None else after).extend(
+            mount_ops(index, entry, ctx.bundle, spec, ctx.rootless))
+    return before, after or []
 
 
 def device_ops(spec_devices, in_userns):

@@ -1,7 +1,7 @@
 """The namespace part of a plan: what pyrunc-init joins and makes, then the
 fork into the pid namespace. The user namespace comes first (the others
-belong to it), the mount namespace last of the joins; the init then waits to be in its cgroup
-(which a new cgroup namespace takes as its root)."""
+belong to it), the mount namespace last of the joins; later the init waits to be in its
+cgroup (which a new cgroup namespace takes as its root)."""
 import os
 
 from libcontainer import errors
@@ -38,11 +38,17 @@ def create_ops(linux):
     if flags:
         ops.append(Op("OP_UNSHARE", "linux.namespaces: creating namespaces", flags))
     ops += time_offsets_ops(linux, bool(flags & NAMESPACES["time"][1]))
-    # In its cgroup before anything else: what it sets up is charged there
-    # and under its device rules, and a new cgroup namespace has it as root.
-    ops += [Op("OP_FORK", "starting the container's init"),
-            Op("OP_WAIT_CGROUP", "joining the container's cgroup")]
-    if any(ns["type"] == "cgroup" and not ns.get("path") for ns in namespaces):
+    return ops + [Op("OP_FORK", "starting the container's init")]
+
+
+def join_cgroup_ops(linux):
+    """The init waits to be in its cgroup; a new cgroup namespace then has
+    that cgroup as its root. The plan puts these before the first op that
+    needs the cgroup (plan/create.py): the mounts before them are made while
+    pyrunc makes the cgroup."""
+    ops = [Op("OP_WAIT_CGROUP", "joining the container's cgroup")]
+    if any(ns["type"] == "cgroup" and not ns.get("path")
+           for ns in linux.get("namespaces") or []):
         ops.append(Op("OP_UNSHARE", "linux.namespaces: creating the cgroup namespace",
                       NAMESPACES["cgroup"][1]))
     return ops

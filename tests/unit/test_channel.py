@@ -51,3 +51,19 @@ def test_large_frame_is_reassembled():
     sender.start()
     assert right.recv() == {"type": "error", "msg": payload.decode()}
     sender.join()
+
+
+def test_an_error_the_init_has_sent_is_raised_without_waiting():
+    from libcontainer import errors, launcher
+    left, right = pair()
+    launcher.raise_reported_error(right)  # nothing sent: returns at once
+    left.send(b"R")
+    left.send(b"E", b"mounts[2]: mounting /x on /y: No such file or directory")
+    try:
+        launcher.raise_reported_error(right)
+    except errors.PyruncError as exc:
+        assert str(exc) == "mounts[2]: mounting /x on /y: No such file or directory"
+    else:
+        raise AssertionError("the init's error was not raised")
+    left.close()
+    launcher.raise_reported_error(right)  # closed: nothing more to say

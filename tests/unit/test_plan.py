@@ -48,10 +48,10 @@ def test_default_spec_plan_in_order():
     linux = s["linux"]
     ops = compile_create(s, ctx())
     assert names(ops) == (
-        ["OP_UNSHARE", "OP_FORK", "OP_WAIT_CGROUP", "OP_ROOT_PRIVATE", "OP_BIND_ROOTFS"]
+        ["OP_UNSHARE", "OP_FORK", "OP_ROOT_PRIVATE", "OP_BIND_ROOTFS"]
         + ["OP_MOUNT"] * len(s["mounts"])
         + ["OP_MKNOD"] * 6 + ["OP_SYMLINK"] * 5
-        + ["OP_HOSTNAME", "OP_OPEN_FIFO", "OP_PIVOT_ROOT", "OP_CHECK_PROC"]
+        + ["OP_HOSTNAME", "OP_WAIT_CGROUP", "OP_OPEN_FIFO", "OP_PIVOT_ROOT", "OP_CHECK_PROC"]
         + ["OP_READONLY"] * len(linux["readonlyPaths"])
         + ["OP_MASK"] * len(linux["maskedPaths"]) + ["OP_ROOT_READONLY"]
         + ["OP_SETSID", "OP_ENV", "OP_CLOSE_FDS", "OP_CHDIR", "OP_RLIMIT", "OP_DROP_BOUNDING",
@@ -82,14 +82,45 @@ def test_user_namespace_first_maps_then_uid_0_then_the_rest():
     assert len(ops_named(ops, "OP_BIND_DEVICE")) == 6
 
 
-def test_new_cgroup_namespace_waits_for_the_cgroup_after_the_fork():
+def test_new_cgroup_namespace_is_made_once_in_the_cgroup():
     s = spec()
     s["linux"]["namespaces"].append({"type": "cgroup"})
     ops = compile_create(s, ctx())
-    fork = index(ops, "OP_FORK")
-    assert names(ops)[fork + 1:fork + 3] == ["OP_WAIT_CGROUP", "OP_UNSHARE"]  # its root
-    assert ops[fork + 2].args == (0x02000000,)
+    wait = index(ops, "OP_WAIT_CGROUP")
+    assert index(ops, "OP_FORK") < wait
+    assert ops[wait + 1] == Op("OP_UNSHARE", "linux.namespaces: creating the cgroup namespace",
+                               0x02000000)  # the cgroup joined is its root
     assert not ops[0].args[0] & 0x02000000
+
+
+def test_the_mounts_before_the_cgroups_own_wait_for_no_cgroup():
+    """Made while pyrunc makes the cgroup; the cgroup mount and all after it,
+    the hooks and the process, only once the init is in its cgroup."""
+    cgroup = {"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
+              "options": ["ro"]}
+    tmp = {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs"}
+    s = spec(hooks={"createContainer": [{"path": "/bin/a"}]})
+    s["mounts"] += [cgroup, tmp]
+    s["linux"]["namespaces"].append({"type": "cgroup"})
+    dirs = {"": "/sys/fs/cgroup/pyrunc/c1"}
+    from libcontainer.cgroups import mountinfo
+    mounts = mountinfo.parse("30 22 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw\n")
+    ops = compile_create(s, ctx(cgroup_dirs=dirs, mountinfo=mounts))
+    mount_labels = [op.label for op in ops_named(ops, "OP_MOUNT")]
+    wait = index(ops, "OP_WAIT_CGROUP")
+    first_after = [op.label for op in ops[wait:] if op.name == "OP_MOUNT"]
+    assert first_after == [label for label in mount_labels
+                           if label.startswith(("mounts[6]", "mounts[7]"))]
+    assert len(first_after) == 2 and first_after[0].startswith("mounts[6]: mounting cgroups")
+    assert names(ops)[wait:wait + 3] == ["OP_WAIT_CGROUP", "OP_UNSHARE", "OP_MOUNT"]
+    assert wait < index(ops, "OP_MKNOD") < index(ops, "OP_HOOK_STATES")
+
+
+def test_without_a_cgroup_mount_the_wait_comes_before_the_hooks():
+    s = spec(hooks={"createContainer": [{"path": "/bin/a"}]})
+    ops = compile_create(s, ctx())
+    assert (index(ops, "OP_MOUNT", nth=len(s["mounts"]) - 1) < index(ops, "OP_MKNOD", nth=5)
+            < index(ops, "OP_WAIT_CGROUP") < index(ops, "OP_HOOK_STATES"))
 
 
 def test_bind_mount_read_only_is_set_on_the_mount():
@@ -197,7 +228,7 @@ def test_hooks_inside_run_at_their_points():
     assert create_hook.args == (0, "/bin/a", 3, ["a", "1"], ["A=3", "B=2"], 1)
     assert start_hook.args == (1, "/bin/b", 0, [], ["X=1"], 0)
     assert ops_named(ops, "OP_ENV")[0].args[0] == ["A=3", "B=2"]
-    assert (index(ops, "OP_WAIT_CGROUP") < index(ops, "OP_MOUNT") < index(ops, "OP_HOOK_STATES")
+    assert (index(ops, "OP_MOUNT") < index(ops, "OP_WAIT_CGROUP") < index(ops, "OP_HOOK_STATES")
             < ops.index(create_hook) < index(ops, "OP_PIVOT_ROOT"))
     assert index(ops, "OP_READY") < ops.index(start_hook) < index(ops, "OP_EXEC")
 
