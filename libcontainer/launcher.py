@@ -9,6 +9,7 @@ Used both for a container's init and for `exec`.
 import _socket
 import fcntl
 import os
+import sys
 import _signal as signal  # the C module: signal.py would import enum (~5 ms)
 
 import _nsexec
@@ -213,12 +214,19 @@ def inherited_fds(preserve_fds):
     count = listen + preserve_fds
     for fd in range(3, 3 + count):
         try:
-            if early.owns(fd):  # the caller's fd was not open: ours took its number
+            if _ours(fd):  # the caller's fd was not open: ours took its number
                 raise OSError
             os.set_inheritable(fd, True)
         except OSError:
             raise errors.PyruncError(f"--preserve-fds: fd {fd} is not open") from None
     return count, ([f"LISTEN_FDS={listen}", "LISTEN_PID=1"] if listen else [])
+
+
+def _ours(fd):
+    """An fd pyrunc opened for itself: a helper's (early.py) or, when the
+    command imports from it, the code pack's (runtime/code_pack.py)."""
+    pack = sys.modules.get("runtime.code_pack")
+    return early.owns(fd) or bool(pack and pack.owns(fd))
 
 
 def _reap(pid):

@@ -3,8 +3,14 @@ behaves as the one Python starts itself (and as runc), where a review found
 it did not: SIGPIPE, --preserve-fds of a closed fd, memfds that are not
 executable by default."""
 import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
 import pytest
+
+PYTHON_ENTRY = Path(__file__).resolve().parents[2] / "bin" / "pyrunc"
 
 # More state than a pipe holds (64 KiB): the init must write it in several
 # rounds, so a hook that closes its stdin makes a later write fail (EPIPE).
@@ -38,6 +44,23 @@ def test_preserve_fds_of_a_closed_fd_is_refused(runtime, make_bundle):
     rc, _, err = runtime("run", "--preserve-fds", "1", "--bundle", b.path, b.id)
     assert rc != 0
     assert err.strip() == "pyrunc: --preserve-fds: fd 3 is not open"
+    assert not os.path.exists(runtime.state_dir(b.id))
+
+
+def test_preserve_fds_of_the_code_packs_number_is_refused(runtime, make_bundle):
+    """The Python command line (bin/pyrunc, no C front) opens the code pack
+    (runtime/code_pack.py) first: with the caller's fd 3 closed, 3 is the
+    pack's, and it must not reach the container as the caller's."""
+    b = make_bundle(["true"])
+    argv = [sys.executable, str(PYTHON_ENTRY), "--root", runtime.root, "run",
+            "--preserve-fds", "1", "--bundle", b.path, b.id]
+    with tempfile.TemporaryFile() as err:
+        rc = subprocess.run(argv, env=runtime.env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=err, timeout=30).returncode
+        err.seek(0)
+        message = err.read().decode()
+    assert rc != 0
+    assert message.strip() == "pyrunc: --preserve-fds: fd 3 is not open"
     assert not os.path.exists(runtime.state_dir(b.id))
 
 

@@ -81,3 +81,25 @@ def test_no_pack_no_finder(tmp_path):
     installed, loader, _, _, _ = probe(tmp_path)
     assert (installed, loader) == ("False", "SourceFileLoader")
     assert not os.path.exists(code_pack.pack_path(str(tmp_path)))
+
+
+def test_a_damaged_pack_is_not_used(tmp_path):
+    make_tree(tmp_path)
+    path = code_pack.build(str(tmp_path))
+    os.truncate(path, os.path.getsize(path) - 1)
+    installed, loader, word, _, _ = probe(tmp_path)
+    assert (installed, loader, word) == ("False", "SourceFileLoader", "packed")
+
+
+def test_the_pack_holds_one_fd_it_names_as_its_own(tmp_path):
+    """--preserve-fds must not take it for the caller's (launcher.inherited_fds)."""
+    make_tree(tmp_path)
+    code_pack.build(str(tmp_path))
+    script = ("import os, sys; sys.path[:0] = [sys.argv[1]]; from runtime import code_pack; "
+              "code_pack.install(sys.argv[2]); "
+              "owned = [fd for fd in range(64) if code_pack.owns(fd)]; "
+              "print(*owned, *(os.path.realpath(f'/proc/self/fd/{fd}') for fd in owned))")
+    out = subprocess.run([sys.executable, "-I", "-S", "-c", script, str(REPO), str(tmp_path)],
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert len(out) == 2 and int(out[0]) >= 3
+    assert out[1] == code_pack.pack_path(str(tmp_path))
