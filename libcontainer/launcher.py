@@ -6,7 +6,6 @@ executable a container could reach through /proc/PID/exe cannot be written
 puts it into the cgroup while it works; and returns the channel to it.
 Used both for a container's init and for `exec`.
 """
-import _socket
 import fcntl
 import os
 import sys
@@ -16,8 +15,7 @@ import _nsexec
 
 from libcontainer import early, errors
 from libcontainer.channel import Channel, socketpair
-from libcontainer.console_socket import send_master
-from libcontainer.plan import encode
+from libcontainer.plan import encode, passes_fds
 
 _SEALS = fcntl.F_SEAL_SEAL | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_WRITE
 _init_image = None
@@ -63,8 +61,8 @@ def spawn(ops, on_stage1=None, on_child=None, meanwhile=None):
     has OP_USERNS_SYNC): id maps; on_child(pid) once the final process
     exists. If one fails, the child is taken down and collected before the
     error is raised."""
-    parent_sock, intermediate = _started_init()
-    channel = Channel(parent_sock)
+    ours, intermediate = _started_init()
+    channel = Channel(ours, passes_fds=passes_fds(ops))
     try:
         try:
             channel.send(b"P", encode(ops))
@@ -98,18 +96,17 @@ def _started_init():
     the one the C front started before Python (early.py), else a new one."""
     started = early.take(early.INIT)
     if started:
-        return _socket.socket(fileno=started[0]), started[1]
-    parent_sock, child_sock = socketpair()
-    child_fd = child_sock.fileno()
-    os.set_inheritable(child_fd, True)
+        return started
+    ours, theirs = socketpair()
+    os.set_inheritable(theirs, True)
     image = sealed_init()
     try:
         pid = os.posix_spawn(f"/proc/self/fd/{image}", ["pyrunc-init"],
-                             {"_PYRUNC_INITPIPE": str(child_fd)})
+                             {"_PYRUNC_INITPIPE": str(theirs)})
     finally:
         os.close(image)
-        child_sock.close()
-    return parent_sock, pid
+        os.close(theirs)
+    return ours, pid
 
 
 def _exit_status(pid):
@@ -190,6 +187,7 @@ def serve(channel, console_socket=None, on_console=None, until="ready", handlers
             if on_console:
                 on_console(fd)
             else:
+                from libcontainer.console_socket import send_master
                 send_master(console_socket, fd)
                 os.close(fd)
 

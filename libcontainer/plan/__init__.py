@@ -8,3 +8,4 @@ Pure Python: unit tests check exact plans without root.
 from libcontainer.plan.ops import Op, encode  # noqa: F401  (the package's API)
 from libcontainer.plan.create import CreateContext, compile_create  # noqa: F401
 from libcontainer.plan.exec import compile_exec  # noqa: F401
+from libcontainer.plan.process import passes_fds  # noqa: F401

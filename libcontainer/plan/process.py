@@ -95,6 +95,13 @@ def _has_listener(seccomp):
     return bool(seccomp[1] & NEW_LISTENER)
 
 
+def passes_fds(ops):
+    """Whether the init will send fds with a frame: a pty master
+    (OP_CONSOLE) or a seccomp listener's notification fd."""
+    return any(op.name == "OP_CONSOLE" or op.name == "OP_SECCOMP" and _has_listener(op.args)
+               for op in ops)
+
+
 def _rlimit_ops(rlimits):
     ops = []
     for limit in rlimits or ():

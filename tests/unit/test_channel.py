@@ -7,16 +7,16 @@ import threading
 from libcontainer.channel import Channel, frame, socketpair
 
 
-def pair():
+def pair(passes_fds=False):
     a, b = socketpair()
-    return Channel(a), Channel(b)
+    return Channel(a), Channel(b, passes_fds=passes_fds)
 
 
 def test_frames_as_executor_c_writes_them():
     left, right = pair()
     for kind, payload in ((b"S", b"123"), (b"C", b"456"), (b"E", b"mounts[2]: x: No such file"),
                           (b"R", b""), (b"H", b"")):
-        left.sock.sendall(len(payload).to_bytes(4, sys.byteorder) + kind + payload)
+        os.write(left.fd, len(payload).to_bytes(4, sys.byteorder) + kind + payload)
     assert right.recv() == {"type": "stage1", "pid": 123}
     assert right.recv() == {"type": "child", "pid": 456}
     assert right.recv() == {"type": "error", "msg": "mounts[2]: x: No such file"}
@@ -31,10 +31,12 @@ def test_eof_is_none():
 
 
 def test_fds_travel_with_a_frame():
-    left, right = pair()
+    left, right = pair(passes_fds=True)
     r, w = os.pipe()
-    left.sock.sendmsg([frame(b"T")], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
-                                       w.to_bytes(4, sys.byteorder))])
+    sender = socket.socket(fileno=os.dup(left.fd))
+    sender.sendmsg([frame(b"T")], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+                                    w.to_bytes(4, sys.byteorder))])
+    sender.close()
     os.close(w)
     assert right.recv() == {"type": "console"}
     received = right.take_fd()
@@ -67,3 +69,12 @@ def test_an_error_the_init_has_sent_is_raised_without_waiting():
         raise AssertionError("the init's error was not raised")
     left.close()
     launcher.raise_reported_error(right)  # closed: nothing more to say
+
+
+def test_a_plan_with_a_pty_or_a_seccomp_listener_passes_fds():
+    from libcontainer.plan import Op, passes_fds
+    from libcontainer.seccomp import NEW_LISTENER
+    plain = [Op("OP_MOUNT", "m"), Op("OP_SECCOMP", "linux.seccomp", b"bpf", 0)]
+    assert not passes_fds(plain)
+    assert passes_fds(plain + [Op("OP_CONSOLE", "process.terminal", "/dev/pts", 0, 0, 1)])
+    assert passes_fds([Op("OP_SECCOMP", "linux.seccomp", b"bpf", NEW_LISTENER)])
