@@ -71,6 +71,7 @@ class PackFinder:
 
     def __init__(self, root, index, fd, base):
         self.root, self.index, self.fd, self.base = root, index, fd, base
+        self.path = pack_path(root)
 
     def find_spec(self, name, path=None, target=None):
         entry = self.index.get(name)
@@ -86,6 +87,7 @@ class PackFinder:
             return None  # edited since: the usual import sees the edit
         spec = _ModuleSpec(name, self, origin=source, is_package=is_package)
         spec.has_location = True  # sets __file__, which some modules use
+        spec.cached = self.path  # __cached__: saves working out a .pyc path
         if is_package:
             spec.submodule_search_locations = [os.path.dirname(source)]
         return spec
