@@ -7,6 +7,7 @@ holds CAP_SETPCAP, keep-caps across the uid change, then capset and the
 ambient set.
 """
 
+from libcontainer import small_files
 from libcontainer.errors import ConfigError
 
 # Numbers from capabilities(7) / <linux/capability.h>; list index == number.
@@ -68,8 +69,7 @@ def last_cap(proc_path="/proc/sys/kernel/cap_last_cap") -> int:
     read (no /proc, or a kernel older than 3.2 that lacks it).
     """
     try:
-        with open(proc_path, "rb") as f:
-            return int(f.read().strip())
+        return int(small_files.read_bytes(proc_path).strip())
     except (OSError, ValueError):
         return len(_NAMES_IN_ORDER) - 1
 

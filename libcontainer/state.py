@@ -10,7 +10,7 @@ with the re and enum modules it pulls in costs ~4 ms on every command.
 import marshal
 import os
 
-from libcontainer import errors, flock
+from libcontainer import errors, flock, small_files
 
 DEFAULT_ROOT = "/run/pyrunc"
 
@@ -61,24 +61,23 @@ class StateStore:
     def load(self, container_id):
         check_id(container_id)
         try:
-            with self._open_record(container_id) as f:
-                return marshal.load(f)
+            return marshal.loads(self._read_record(container_id))
         except FileNotFoundError:
             raise errors.ContainerNotFound(f"container {container_id} does not exist") from None
         except (ValueError, EOFError, TypeError):
             raise errors.PyruncError(f"container {container_id}: state file is corrupt") from None
 
-    def _open_record(self, container_id):
+    def _read_record(self, container_id):
         """The record, or while save() swaps it its previous version: save()
         moves the old one aside before the new one takes its name, so a
         reader that finds neither name read while the swap went on."""
         current, previous = (self.path(container_id, name) for name in (STATE_FILE, OLD_FILE))
         for path in (current, previous):
             try:
-                return open(path, "rb")
+                return small_files.read_bytes(path)
             except FileNotFoundError:
                 pass
-        return open(current, "rb")
+        return small_files.read_bytes(current)
 
     def save(self, container_id, record):
         """Write the record atomically: readers see the old one or the new
@@ -88,8 +87,7 @@ class StateStore:
         names cost microseconds."""
         current = self.path(container_id, STATE_FILE)
         tmp, previous = current + ".tmp", self.path(container_id, OLD_FILE)
-        with open(tmp, "wb") as f:
-            marshal.dump(record, f)
+        small_files.write_new(tmp, marshal.dumps(record))
         try:
             os.rename(current, previous)
         except FileNotFoundError:
@@ -127,8 +125,7 @@ class StateStore:
 def process_start_time(pid):
     """Field 22 of /proc/PID/stat: tells a live init from a reused pid."""
     try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            stat = f.read()
+        stat = small_files.read_bytes(f"/proc/{pid}/stat")
     except (FileNotFoundError, ProcessLookupError):
         return None
     fields = stat[stat.rindex(b")") + 2:].split()

@@ -7,7 +7,7 @@ with markers for the status and the pid, the only fields that change once
 the container is created."""
 import os
 
-from libcontainer import json_text
+from libcontainer import json_text, small_files
 
 STATUS_MARK = "@@STATUS@@"
 PID_MARK = -424242
@@ -43,8 +43,7 @@ def _has_image_bundle(container):
 
 
 def _write_atomically(path, text):
-    with open(path + ".tmp", "w") as f:
-        f.write(text)
+    small_files.write_new(path + ".tmp", text)
     os.rename(path + ".tmp", path)
 
 

@@ -7,13 +7,14 @@ with mkdir and vanish with rmdir) on top of a plain directory tree.
 
 import os
 
+from libcontainer import small_files
+
 
 class CgroupFs:
     """Plain os calls against a mounted cgroup filesystem."""
 
     def read(self, path: str) -> str:
-        with open(path, "r") as f:
-            return f.read()
+        return small_files.read_text(path)
 
     def write(self, path: str, data: str) -> None:
         # No O_CREAT: a control file that is not there means the controller is

@@ -4,6 +4,7 @@ Only what is mounted (and visible to this process) counts: a controller the
 kernel knows but nobody mounted cannot be used.
 """
 
+from libcontainer import small_files
 from libcontainer.errors import PyruncError
 
 # Super options of a v1 cgroup mount that are flags, not controllers.
@@ -82,8 +83,7 @@ def parse(text: str) -> list:
 
 
 def read_self() -> str:
-    with open("/proc/self/mountinfo") as f:
-        return f.read()
+    return small_files.read_text("/proc/self/mountinfo")
 
 
 def v1_controllers(super_options: str) -> list:

@@ -11,14 +11,14 @@ import os
 import posixpath
 import stat
 
+from libcontainer import small_files
 from libcontainer.errors import PyruncError
 
 DEFAULT_PARENT = "pyrunc"
 
 
 def read_self() -> str:
-    with open("/proc/self/cgroup") as f:
-        return f.read()
+    return small_files.read_text("/proc/self/cgroup")
 
 
 def parse_proc_cgroup(text: str) -> dict:

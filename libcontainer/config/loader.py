@@ -10,7 +10,7 @@ config.yaml bundles.
 """
 import os
 
-from libcontainer import errors
+from libcontainer import errors, small_files
 from libcontainer.config import fast_json, validate
 
 CONFIG_NAMES = ("config.json", "config.yaml", "config.yml")
@@ -60,8 +60,7 @@ def load_bundle(bundle):
     """The validated spec of a bundle; raises ConfigError naming the field."""
     bundle = os.path.abspath(bundle)
     path = find_config(bundle)
-    with open(path, "rb") as f:
-        spec = parse(f.read(), path)
+    spec = parse(small_files.read_bytes(path), path)
     name = os.path.basename(path)
     raise_for(validate.schema_problems(spec), name)
     raise_for(validate.semantic_problems(spec, bundle), name)

@@ -7,16 +7,16 @@ import os
 import sys
 
 import _nsexec
+from libcontainer import small_files
 
 
 def _read_codes():
     path = os.path.join(os.path.dirname(os.path.abspath(_nsexec.__file__)), "ops.h")
     codes = {}
-    with open(path) as header:
-        for line in header:
-            name, sep, rest = line.strip().partition(" = ")
-            if sep and name.startswith(("OP_", "MOUNT_HOW_", "ROOT_SWITCH_")):
-                codes[name] = int(rest.split(",")[0])
+    for line in small_files.read_text(path).splitlines():
+        name, sep, rest = line.strip().partition(" = ")
+        if sep and name.startswith(("OP_", "MOUNT_HOW_", "ROOT_SWITCH_")):
+            codes[name] = int(rest.split(",")[0])
     return codes
 
 

@@ -108,7 +108,7 @@ def test_missing_bundle_and_config(tmp_path):
 CHEAP_MODULES = {"_json", "libcontainer", "libcontainer.errors", "libcontainer.config",
                  "libcontainer.config.loader", "libcontainer.config.fast_json",
                  "libcontainer.config.validate", "libcontainer.config.compiled_schema",
-                 "libcontainer.config.dfa", "libcontainer.rlimits"}
+                 "libcontainer.config.dfa", "libcontainer.rlimits", "libcontainer.small_files"}
 
 
 def test_a_fresh_config_loads_with_cheap_modules_only(bundle):
