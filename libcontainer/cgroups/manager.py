@@ -105,7 +105,16 @@ def rmdir_retrying(fs, path: str) -> None:
 
 
 def remove_tree(fs, top: str) -> None:
-    """Remove top and the cgroups the container made below it, deepest first."""
+    """Remove top and the cgroups the container made below it, deepest first.
+    Most have none: one rmdir, and the listing only when that is refused."""
+    try:
+        fs.rmdir(top)
+        return
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        if e.errno not in (errno.EBUSY, errno.ENOTEMPTY):
+            raise PyruncError(f"cannot remove cgroup {top}: {e.strerror}") from None
     for d in reversed(subtree(fs, top)):
         rmdir_retrying(fs, d)
 
