@@ -12,13 +12,16 @@ from libcontainer.container import Container
 
 def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
            on_console=None, preserve_fds=0, systemd_cgroup=False, no_new_keyring=False,
-           no_pivot=False):
+           no_pivot=False, fast_state=True):
     """Create the container; on_console(fd) takes the pty master (run -t).
     The init is the caller's child: run waits for it. systemd_cgroup: the
     cgroupsPath is systemd's slice:prefix:name (runc's --systemd-cgroup).
     no_new_keyring: the init keeps the caller's session keyring instead of
     a new one of its own. no_pivot: the root is moved onto "/" and chrooted
     into instead of pivot_root (runc's --no-pivot, for a ramdisk root).
+    fast_state: write state.fast, from which the C front answers state,
+    kill, start and delete without Python; a foreground run, which deletes
+    the container itself, does without it (the others ask Python then).
 
     On any failure nothing is left behind: no state dir, cgroup or process."""
     statestore.check_id(container_id)
@@ -34,7 +37,7 @@ def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
     creation = _Creation(store, container_id, bundle, spec, systemd_cgroup,
                          None if no_new_keyring else f"_ses.{container_id}", no_pivot)
     try:
-        return creation.run(pid_file, console_socket, on_console, preserve_fds)
+        return creation.run(pid_file, console_socket, on_console, preserve_fds, fast_state)
     except BaseException:
         creation.undo()
         raise
@@ -63,7 +66,7 @@ class _Creation:
         self.rootfs = None
         self.launched = None
 
-    def run(self, pid_file, console_socket, on_console, preserve_fds):
+    def run(self, pid_file, console_socket, on_console, preserve_fds, fast_state=True):
         preserve_fds, extra_env = launcher.inherited_fds(preserve_fds)
         process = self.spec.get("process")
         if process is not None:
@@ -96,7 +99,8 @@ class _Creation:
         early.finish()  # the keeper let go of above has exited by now: reaped
         record = self._record(self.launched.pid)
         self.store.save(self.id, record)
-        state_fast.write(Container(self.store, record))
+        if fast_state:
+            state_fast.write(Container(self.store, record))
         if pid_file:
             write_pid_file(pid_file, self.launched.pid)
         channel.close()

@@ -24,7 +24,7 @@ def run(store, container_id, bundle, *, detach=False, pid_file=None,
     container = None
     exited = False
     try:
-        container = create(store, container_id, bundle,
+        container = create(store, container_id, bundle, fast_state=False,
                            on_console=None if console_socket else masters.append, **options)
         forwarder.set_target(container.pid)
         start(container)
