@@ -12,7 +12,7 @@ from libcontainer.container import Container
 
 def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
            on_console=None, preserve_fds=0, systemd_cgroup=False, no_new_keyring=False,
-           no_pivot=False, fast_state=True):
+           no_pivot=False, fast_state=True, start_now=False):
     """Create the container; on_console(fd) takes the pty master (run -t).
     The init is the caller's child: run waits for it. systemd_cgroup: the
     cgroupsPath is systemd's slice:prefix:name (runc's --systemd-cgroup).
@@ -22,6 +22,9 @@ def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
     fast_state: write state.fast, from which the C front answers state,
     kill, start and delete without Python; a foreground run, which deletes
     the container itself, does without it (the others ask Python then).
+    start_now: no exec fifo and no `start`: the process is exec'd as soon as
+    it is set up, and create returns once it has been (run, which runs the
+    poststart hooks itself). Not without a process: `start` says why not.
 
     On any failure nothing is left behind: no state dir, cgroup or process."""
     statestore.check_id(container_id)
@@ -37,7 +40,8 @@ def create(store, container_id, bundle, *, pid_file=None, console_socket=None,
     creation = _Creation(store, container_id, bundle, spec, systemd_cgroup,
                          None if no_new_keyring else f"_ses.{container_id}", no_pivot)
     try:
-        return creation.run(pid_file, console_socket, on_console, preserve_fds, fast_state)
+        return creation.run(pid_file, console_socket, on_console, preserve_fds, fast_state,
+                            start_now)
     except BaseException:
         creation.undo()
         raise
@@ -66,14 +70,14 @@ class _Creation:
         self.rootfs = None
         self.launched = None
 
-    def run(self, pid_file, console_socket, on_console, preserve_fds, fast_state=True):
+    def run(self, pid_file, console_socket, on_console, preserve_fds, fast_state=True,
+            start_now=False):
         preserve_fds, extra_env = launcher.inherited_fds(preserve_fds)
         process = self.spec.get("process")
         if process is not None:
             process["env"] = process.get("env", []) + extra_env
-        fifo = self.store.path(self.id, statestore.FIFO_NAME)
-        os.mkfifo(fifo)
-        os.chmod(fifo, 0o622)  # the init writes it, maybe as a non-root user
+        start_now = start_now and process is not None
+        fifo = None if start_now else self._make_fifo()
         self.cgroup = self._cgroup_manager()
         self.rootfs = os.path.realpath(os.path.join(self.bundle, self.spec["root"]["path"]))
         ops = plan.compile_create(self.spec, plan.CreateContext(
@@ -103,8 +107,19 @@ class _Creation:
             state_fast.write(Container(self.store, record))
         if pid_file:
             write_pid_file(pid_file, self.launched.pid)
+        if start_now:
+            # Nothing waits for `start`: the init goes on to exec, which
+            # closes its pipe (or it sends why it could not), as the fifo
+            # tells start.
+            launcher.serve(channel, until=None)
         channel.close()
         return Container(self.store, record)
+
+    def _make_fifo(self):
+        fifo = self.store.path(self.id, statestore.FIFO_NAME)
+        os.mkfifo(fifo)
+        os.chmod(fifo, 0o622)  # the init writes it, maybe as a non-root user
+        return fifo
 
     def _cgroup_manager(self):
         """None for an unprivileged caller: it may not make cgroups (as runc

@@ -1,6 +1,6 @@
 """run: create + start, and in the foreground wait, then delete."""
 from libcontainer.create import create
-from libcontainer.start import start
+from libcontainer.start import run_poststart_hooks, start
 
 
 def run(store, container_id, bundle, *, detach=False, pid_file=None,
@@ -24,10 +24,13 @@ def run(store, container_id, bundle, *, detach=False, pid_file=None,
     container = None
     exited = False
     try:
-        container = create(store, container_id, bundle, fast_state=False,
+        container = create(store, container_id, bundle, fast_state=False, start_now=True,
                            on_console=None if console_socket else masters.append, **options)
         forwarder.set_target(container.pid)
-        start(container)
+        if container.spec.get("process"):
+            run_poststart_hooks(container)  # create started it
+        else:
+            start(container)  # which says why it cannot
         status = foreground.wait(container.pid, masters[0] if masters else None)
         exited = True
         return status

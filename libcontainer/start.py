@@ -15,6 +15,11 @@ def start(container):
             raise errors.InvalidState(
                 f"container {container.id} has no process to start (its config has none)")
         _release_init(container)
+    run_poststart_hooks(container)
+
+
+def run_poststart_hooks(container):
+    """Once the process runs, before start (or run's create) returns."""
     if container.spec.get("hooks"):
         from libcontainer import hooks
         hooks.run(container.spec, "poststart", hooks.state_json(

@@ -62,8 +62,9 @@ def compile_create(spec, ctx):
     ops.append(Op("OP_SETSID", "process.terminal"))
     ops += process.setup_ops(proc, ctx.seccomp, ctx.preserve_fds, ctx.last_cap, ctx.rootless)
     ops += attributes.memory_policy_ops(linux)  # before ready: a bad node fails create
-    ops += [Op("OP_CHECK_FIFO", "process.user: the exec fifo"),
-            Op("OP_READY", "waiting for start")]
+    if ctx.fifo:
+        ops.append(Op("OP_CHECK_FIFO", "process.user: the exec fifo"))
+    ops.append(Op("OP_READY", "waiting for start" if ctx.fifo else "starting"))
     ops += hook_ops(spec, "startContainer", 1)
     return ops + process.exec_ops(proc, ctx.seccomp, linux)
 
@@ -98,8 +99,9 @@ def rootfs_ops(spec, ctx, in_userns, cgroupns):
     if spec.get("hooks"):
         ops.append(Op("OP_HOOK_STATES", "hooks"))
         ops += hook_ops(spec, "createContainer", 0)
-    ops += [Op("OP_OPEN_FIFO", f"the exec fifo {ctx.fifo}", ctx.fifo),
-            root_switch_op(linux, ctx, own),
+    if ctx.fifo:  # None: started at once (run), nothing waits for `start`
+        ops.append(Op("OP_OPEN_FIFO", f"the exec fifo {ctx.fifo}", ctx.fifo))
+    ops += [root_switch_op(linux, ctx, own),
             Op("OP_CHECK_PROC", "mounts", int(not own))]
     return ops + final_ops(spec)
 

@@ -45,6 +45,30 @@ def test_every_hook_kind_in_lifecycle_order(runtime, make_bundle, host_dir):
     assert states["createRuntime"]["bundle"] == str(b.path)
 
 
+def test_run_keeps_the_hook_order_without_an_exec_fifo(runtime, make_bundle, host_dir):
+    """run has its process exec'd as soon as it is set up (no exec fifo, no
+    `start` round trip): the hooks still come in create-then-start order,
+    poststart once the process runs; a prestart hook finds no fifo."""
+    host_log = host_dir / "hooks.log"
+    hooks = {kind: [logging_hook(kind, host_log)]
+             for kind in ("prestart", "createRuntime", "createContainer", "poststart", "poststop")}
+    hooks["startContainer"] = [logging_hook("startContainer", "/root/hooks.log")]
+    b = make_bundle(["true"], hostname="in-the-box", hooks=hooks,
+                    extra_mounts=[bind(host_dir, "/root")])
+    fifo = f"{runtime.state_dir(b.id)}/exec.fifo"
+    looks = f"if test -e {fifo}; then echo fifo; else echo none; fi > {host_dir}/fifo"
+    b.config["hooks"]["prestart"].append({"path": "/bin/sh", "args": ["sh", "-c", looks]})
+    b.rewrite(b.config)
+    runtime.ok("run", "--bundle", b.path, b.id)
+    entries = read_log(host_log)
+    assert [kind.split()[0] for kind, _ in entries] == [
+        "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"]
+    assert entries[3][0] == "startContainer in-the-box"
+    assert entries[4][1]["status"] == "running"
+    assert (host_dir / "fifo").read_text() == "none\n"
+    assert_nothing_left(runtime, b.id)
+
+
 def test_failing_create_runtime_hook_fails_create(runtime, make_bundle):
     hooks = {"createRuntime": [{"path": "/bin/sh",
                                 "args": ["sh", "-c", "echo no network for you >&2; exit 3"]}]}

@@ -267,6 +267,13 @@ def test_a_config_without_process_creates_but_cannot_start(runtime, make_bundle)
     assert_nothing_left(runtime, b.id)
 
 
+def test_run_of_a_config_without_process_fails_as_start_does(runtime, make_bundle):
+    b = make_bundle(["true"], process=None)
+    rc, out, err = runtime("run", "--bundle", b.path, b.id)
+    assert_one_line_error(rc, out, err, "has no process to start")
+    assert_nothing_left(runtime, b.id)
+
+
 def test_delete_force_undoes_a_create_killed_at_any_moment(runtime, make_bundle):
     """pyrunc create SIGKILLed a little later each try (bounded), counted
     from when its state dir appears: delete --force then leaves no state

@@ -60,6 +60,13 @@ def test_default_spec_plan_in_order():
            "OP_READY", "OP_CPU_AFFINITY", "OP_EXEC"])
 
 
+def test_a_plan_started_at_once_has_no_exec_fifo():
+    """run: the init goes from ready to exec (plan/create.py, ctx.fifo None)."""
+    ops = compile_create(spec(), ctx(fifo=None))
+    assert not ops_named(ops, "OP_OPEN_FIFO") and not ops_named(ops, "OP_CHECK_FIFO")
+    assert names(ops)[index(ops, "OP_READY"):] == ["OP_READY", "OP_CPU_AFFINITY", "OP_EXEC"]
+
+
 def test_namespaces_made_in_one_unshare_before_the_fork():
     ops = compile_create(spec(), ctx())
     flags = ops[0].args[0]
