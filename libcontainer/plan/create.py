@@ -77,16 +77,14 @@ def rootfs_ops(spec, ctx, in_userns, cgroupns):
         refuse_without_mount_namespace(spec, in_userns)
     ops = [Op("OP_ROOT_PRIVATE", "making the mounts private", MS_REC | MS_PRIVATE)] if own else []
     ops.append(Op("OP_BIND_ROOTFS", f"root.path: {ctx.rootfs}", ctx.rootfs, int(not own)))
-    # The wait to be in the cgroup comes as late as it may: the mounts and
-    # devices before it are made while pyrunc makes the cgroup. (The devices
-    # cgroup guards opening a node as well as making one.)
-    join = namespaces.join_cgroup_ops(linux)
-    before_cgroup, from_cgroup = entry_ops(spec, ctx, cgroupns)
-    ops += before_cgroup
-    if from_cgroup:  # the cgroup's own mount needs it joined
-        ops += join + from_cgroup
-        join = []
-    if not _dev_bound(spec.get("mounts") or []):  # a bound /dev is the host's: as it is
+    # The plain mounts before the first that needs the cgroup are made while
+    # pyrunc makes the cgroup; the init then waits to be in it.
+    entries = spec.get("mounts") or []
+    split = 0 if cgroupns else _first_needing_cgroup(entries)
+    ops += entry_ops(spec, ctx, cgroupns, range(split))
+    ops += namespaces.join_cgroup_ops(linux)
+    ops += entry_ops(spec, ctx, cgroupns, range(split, len(entries)))
+    if not _dev_bound(entries):  # a bound /dev is the host's: as it is
         ops += device_ops(linux.get("devices"), in_userns)
     for key in ("hostname", "domainname"):
         if key in spec:
@@ -95,7 +93,6 @@ def rootfs_ops(spec, ctx, in_userns, cgroupns):
         size = proc.get("consoleSize") or {}
         ops.append(Op("OP_CONSOLE", "process.terminal", "/dev/pts",
                       size.get("height", 0), size.get("width", 0), 1))
-    ops += join  # before the hooks: they expect the process in its cgroup
     if spec.get("hooks"):
         ops.append(Op("OP_HOOK_STATES", "hooks"))
         ops += hook_ops(spec, "createContainer", 0)
@@ -178,22 +175,37 @@ def _dev_read_only(entries):
     return entry is not None and bool(MountOptions(entry.get("options")).set & RDONLY)
 
 
-def entry_ops(spec, ctx, cgroupns):
-    """The mounts' ops: (those before the first cgroup mount, those from it
-    on). A /dev mounted "ro" is mounted writable: its devices and links go
-    in first, and it is made read-only at the end, as runc does."""
-    before, after = [], None
-    for index, entry in enumerate(spec.get("mounts") or []):
+def _first_needing_cgroup(entries):
+    """The index of the first mount to make in the container's cgroup: a
+    cgroup filesystem (what it shows depends on the cgroup), a tmpcopyup
+    (its copy is charged to the container's memory); len(entries) if none.
+    (With a new cgroup namespace every mount waits: it is made once in the
+    cgroup, and no mount may come before it.) Devices, the console and the
+    hooks come after all mounts, in the cgroup: its device rules guard
+    making and opening a node."""
+    for index, entry in enumerate(entries):
+        if (entry.get("type") in ("cgroup", "cgroup2")
+                or "tmpcopyup" in (entry.get("options") or ())):
+            return index
+    return len(entries)
+
+
+def entry_ops(spec, ctx, cgroupns, indexes):
+    """The ops of the mounts at indexes. A /dev mounted "ro" is mounted
+    writable: its devices and links go in first, and it is made read-only at
+    the end, as runc does."""
+    entries = spec.get("mounts") or []
+    ops = []
+    for index in indexes:
+        entry = entries[index]
         if entry.get("type") == "cgroup":
-            after = after if after is not None else []
-            after += cgroupfs.cgroup_mount_ops(index, entry, ctx.cgroup_dirs, cgroupns,
-                                               ctx.mountinfo)
+            ops += cgroupfs.cgroup_mount_ops(index, entry, ctx.cgroup_dirs, cgroupns,
+                                             ctx.mountinfo)
             continue
         if _is_dev(entry):
             entry = dict(entry, options=[*(entry.get("options") or ()), "rw"])
-        (before if after is None else after).extend(
-            mount_ops(index, entry, ctx.bundle, spec, ctx.rootless))
-    return before, after or []
+        ops += mount_ops(index, entry, ctx.bundle, spec, ctx.rootless)
+    return ops
 
 
 def device_ops(spec_devices, in_userns):

@@ -49,9 +49,9 @@ def test_default_spec_plan_in_order():
     ops = compile_create(s, ctx())
     assert names(ops) == (
         ["OP_UNSHARE", "OP_FORK", "OP_ROOT_PRIVATE", "OP_BIND_ROOTFS"]
-        + ["OP_MOUNT"] * len(s["mounts"])
+        + ["OP_MOUNT"] * len(s["mounts"]) + ["OP_WAIT_CGROUP"]
         + ["OP_MKNOD"] * 6 + ["OP_SYMLINK"] * 5
-        + ["OP_HOSTNAME", "OP_WAIT_CGROUP", "OP_OPEN_FIFO", "OP_PIVOT_ROOT", "OP_CHECK_PROC"]
+        + ["OP_HOSTNAME", "OP_OPEN_FIFO", "OP_PIVOT_ROOT", "OP_CHECK_PROC"]
         + ["OP_READONLY"] * len(linux["readonlyPaths"])
         + ["OP_MASK"] * len(linux["maskedPaths"]) + ["OP_ROOT_READONLY"]
         + ["OP_SETSID", "OP_ENV", "OP_CLOSE_FDS", "OP_CHDIR", "OP_RLIMIT", "OP_DROP_BOUNDING",
@@ -100,34 +100,57 @@ def test_new_cgroup_namespace_is_made_once_in_the_cgroup():
     assert not ops[0].args[0] & 0x02000000
 
 
-def test_the_mounts_before_the_cgroups_own_wait_for_no_cgroup():
-    """Made while pyrunc makes the cgroup; the cgroup mount and all after it,
-    the hooks and the process, only once the init is in its cgroup."""
-    cgroup = {"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
-              "options": ["ro"]}
+def _labels_after_the_wait(ops):
+    wait = index(ops, "OP_WAIT_CGROUP")
+    return [op.label.split(":")[0] for op in ops[wait:] if op.name == "OP_MOUNT"]
+
+
+V2_MOUNTINFO = "30 22 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw\n"
+
+
+def test_plain_mounts_before_the_first_that_needs_the_cgroup_wait_for_none():
+    """Made while pyrunc makes the cgroup; the cgroup's own mount and all
+    after it, the devices and the hooks only in the cgroup (its device rules
+    guard making and opening a node)."""
+    from libcontainer.cgroups import mountinfo
+    cgroup = {"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup"}
     tmp = {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs"}
     s = spec(hooks={"createContainer": [{"path": "/bin/a"}]})
     s["mounts"] += [cgroup, tmp]
+    ops = compile_create(s, ctx(cgroup_dirs={"": "/sys/fs/cgroup/pyrunc/c1"},
+                                mountinfo=mountinfo.parse(V2_MOUNTINFO)))
+    assert _labels_after_the_wait(ops) == ["mounts[6]", "mounts[7]"]
+    assert index(ops, "OP_WAIT_CGROUP") < index(ops, "OP_MKNOD") < index(ops, "OP_HOOK_STATES")
+
+
+@pytest.mark.parametrize("entry", [
+    {"destination": "/sys/fs/cgroup", "type": "cgroup2", "source": "cgroup2"},
+    {"destination": "/etc", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup"]},
+])
+def test_a_cgroup2_or_tmpcopyup_mount_is_made_in_the_cgroup(entry):
+    """What a cgroup2 mount shows depends on the cgroup; what a tmpcopyup
+    copies is charged to it."""
+    s = spec()
+    s["mounts"].insert(2, entry)
+    assert _labels_after_the_wait(compile_create(s, ctx()))[0] == "mounts[2]"
+
+
+def test_with_a_new_cgroup_namespace_no_mount_comes_before_it():
+    """A mount made before the namespace would show the host's cgroups."""
+    s = spec()
     s["linux"]["namespaces"].append({"type": "cgroup"})
-    dirs = {"": "/sys/fs/cgroup/pyrunc/c1"}
-    from libcontainer.cgroups import mountinfo
-    mounts = mountinfo.parse("30 22 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw\n")
-    ops = compile_create(s, ctx(cgroup_dirs=dirs, mountinfo=mounts))
-    mount_labels = [op.label for op in ops_named(ops, "OP_MOUNT")]
+    s["mounts"].append({"destination": "/sys/fs/cgroup", "type": "cgroup2", "source": "x"})
+    ops = compile_create(s, ctx())
     wait = index(ops, "OP_WAIT_CGROUP")
-    first_after = [op.label for op in ops[wait:] if op.name == "OP_MOUNT"]
-    assert first_after == [label for label in mount_labels
-                           if label.startswith(("mounts[6]", "mounts[7]"))]
-    assert len(first_after) == 2 and first_after[0].startswith("mounts[6]: mounting cgroups")
     assert names(ops)[wait:wait + 3] == ["OP_WAIT_CGROUP", "OP_UNSHARE", "OP_MOUNT"]
-    assert wait < index(ops, "OP_MKNOD") < index(ops, "OP_HOOK_STATES")
+    assert len(_labels_after_the_wait(ops)) == len(s["mounts"])
 
 
-def test_without_a_cgroup_mount_the_wait_comes_before_the_hooks():
+def test_without_a_cgroup_mount_the_wait_comes_after_the_mounts():
     s = spec(hooks={"createContainer": [{"path": "/bin/a"}]})
     ops = compile_create(s, ctx())
-    assert (index(ops, "OP_MOUNT", nth=len(s["mounts"]) - 1) < index(ops, "OP_MKNOD", nth=5)
-            < index(ops, "OP_WAIT_CGROUP") < index(ops, "OP_HOOK_STATES"))
+    assert (index(ops, "OP_MOUNT", nth=len(s["mounts"]) - 1) < index(ops, "OP_WAIT_CGROUP")
+            < index(ops, "OP_MKNOD") < index(ops, "OP_HOOK_STATES"))
 
 
 def test_bind_mount_read_only_is_set_on_the_mount():
