@@ -23,11 +23,12 @@ class BuildExtAndInit(build_ext):
         # Stripped: spawning copies it into a memfd, every time.
         self.compiler.link_executable(objects, "pyrunc-init", output_dir=here,
                                       extra_postargs=["-s"])
-        # Our modules compiled into one file, imported from it (runtime/code_pack.py);
-        # built where the packages are: the tree itself for an editable install.
-        from runtime import code_pack
-        code_pack.build(os.path.dirname(os.path.abspath(__file__)) if self.inplace
-                        else self.build_lib)
+        # Our modules compiled into one file, imported from it (runtime/code_pack.py),
+        # for an editable install: it checks each source by mtime, and a wheel's
+        # files get new ones when installed (the pack would never match).
+        if self.inplace:
+            from runtime import code_pack
+            code_pack.build(os.path.dirname(os.path.abspath(__file__)))
 
 
 class BuildLauncher(build_scripts):

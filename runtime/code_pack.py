@@ -4,8 +4,9 @@ Every call of the command is a new interpreter that imports 40 to 60 of our
 modules. Found one by one, each costs a search of sys.path, an open, a read
 and a check of its .pyc; from the pack (its index read at the start, then
 one pread a module) the imports of a `run` take about 1 ms less. The pack is
-made when pyrunc is built (setup.py) and kept fresh by the tests
-(tests/conftest.py).
+made when pyrunc is built for an editable install (setup.py; a wheel's files
+get new mtimes when installed, so a pack would never match them) and kept
+fresh by the tests (tests/conftest.py).
 
 A module whose source no longer matches the pack (another size or mtime) is
 imported the usual way, so an edit always takes effect; a pack made by
@@ -45,10 +46,9 @@ def build(root=ROOT, dest=None):
     """Compile every module under root into the pack; written whole or not at all."""
     index, blobs, offset = {}, [], 0
     for module, relative in sources(root):
-        path = os.path.join(root, relative)
-        with open(path, "rb") as source:
+        with open(os.path.join(root, relative), "rb") as source:
+            stat = os.fstat(source.fileno())  # before the read: an edit then shows as one
             text = source.read()
-        stat = os.stat(path)
         blob = marshal.dumps(compile(text, relative, "exec", dont_inherit=True))
         index[module] = (relative, relative.endswith("__init__.py"),
                          stat.st_mtime_ns, stat.st_size, offset, len(blob))
@@ -110,25 +110,32 @@ def install(root=ROOT):
         fd = os.open(pack_path(root), os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         return False
-    head = os.pread(fd, 65536, 0)
-    head_end = 8 + int.from_bytes(head[4:8], "little")
-    if head[:4] != _MAGIC or head_end < 8:
-        os.close(fd)
-        return False
-    if head_end > len(head):
-        head = os.pread(fd, head_end, 0)
-    try:
-        index = marshal.loads(memoryview(head)[8:head_end])
-        whole = head_end + sum(entry[5] for entry in index.values())
-    except (EOFError, ValueError, TypeError, IndexError):
-        whole = None
-    if whole != os.fstat(fd).st_size:  # damaged: the sources will do
+    index, head_end = _read_index(fd)
+    if index is None:  # another Python's, or damaged: the sources will do
         os.close(fd)
         return False
     finder = PackFinder(root, index, fd, head_end)
     sys.meta_path.insert(0, finder)
     _installed.append(finder)
     return True
+
+
+def _read_index(fd):
+    """(index, where the code starts), or (None, 0) unless it is a whole pack
+    of this Python's."""
+    size = os.fstat(fd).st_size
+    head = os.pread(fd, 65536, 0)
+    head_end = 8 + int.from_bytes(head[4:8], "little")
+    if head[:4] != _MAGIC or head_end > size:
+        return None, 0
+    if head_end > len(head):
+        head = os.pread(fd, head_end, 0)
+    try:
+        index = marshal.loads(memoryview(head)[8:head_end])
+        whole = head_end + sum(entry[5] for entry in index.values())
+    except Exception:  # noqa: BLE001 - whatever is wrong with it, it is not used
+        return None, 0
+    return (index, head_end) if whole == size else (None, 0)
 
 
 def in_use():

@@ -1,5 +1,6 @@
 """runtime/code_pack.py: our modules compiled into one file and imported from
 it, except a module edited since, which is imported from its source."""
+import marshal
 import os
 import subprocess
 import sys
@@ -103,3 +104,15 @@ def test_the_pack_holds_one_fd_it_names_as_its_own(tmp_path):
                          capture_output=True, text=True, check=True).stdout.split()
     assert len(out) == 2 and int(out[0]) >= 3
     assert out[1] == code_pack.pack_path(str(tmp_path))
+
+
+def test_a_pack_with_a_garbled_index_is_not_used(tmp_path):
+    make_tree(tmp_path)
+    path = code_pack.build(str(tmp_path))
+    with open(path, "rb") as pack:
+        magic = pack.read(4)
+    garbled = marshal.dumps(["not", "an", "index"])
+    with open(path, "wb") as pack:
+        pack.write(magic + len(garbled).to_bytes(4, "little") + garbled)
+    installed, loader, word, _, _ = probe(tmp_path)
+    assert (installed, loader, word) == ("False", "SourceFileLoader", "packed")
