@@ -75,7 +75,11 @@ class Channel:
     def has_pending(self):
         """Whether a recv() now would find something without blocking."""
         import select
-        return bool(self._buffer) or bool(select.select([self.fd], [], [], 0)[0])
+        if self._buffer:
+            return True
+        poller = select.poll()  # not select(): fds past 1023
+        poller.register(self.fd, select.POLLIN)
+        return bool(poller.poll(0))
 
     def take_fd(self):
         """A descriptor that came with an earlier message, in arrival order."""

@@ -105,13 +105,13 @@ class _Creation:
         self.store.save(self.id, record)
         if fast_state:
             state_fast.write(Container(self.store, record))
-        if pid_file:
-            write_pid_file(pid_file, self.launched.pid)
         if start_now:
             # Nothing waits for `start`: the init goes on to exec, which
             # closes its pipe (or it sends why it could not), as the fifo
             # tells start.
             launcher.serve(channel, until=None)
+        if pid_file:  # only once all went well, as runc
+            write_pid_file(pid_file, self.launched.pid)
         channel.close()
         return Container(self.store, record)
 

@@ -94,6 +94,23 @@ def test_run_pid_file(runtime, make_bundle, tmp_path):
     assert int(text) == runtime.state(b.id)["pid"]
 
 
+def test_a_foreground_run_writes_its_pid_file_once_the_process_runs(runtime, make_bundle,
+                                                                    tmp_path):
+    """As runc: the pid of the process, and none when it could not start
+    (here a startContainer hook fails after the init is set up)."""
+    pid_file = tmp_path / "init.pid"
+    b = make_bundle(["sh", "-c", "echo $$"])
+    rc, out, err = runtime("run", "--pid-file", pid_file, "--bundle", b.path, b.id)
+    assert (rc, out, err) == (0, "1\n", "")
+    assert int(pid_file.read_text()) > 1  # the host's pid of the container's pid 1
+    pid_file.unlink()
+    failing = {"startContainer": [{"path": "/bin/sh", "args": ["sh", "-c", "exit 7"]}]}
+    b = make_bundle(["true"], hooks=failing)
+    rc, _, err = runtime("run", "--pid-file", pid_file, "--bundle", b.path, b.id)
+    assert rc != 0 and "startContainer" in err
+    assert not pid_file.exists()
+
+
 def test_create_pid_file(runtime, make_bundle, tmp_path):
     b = make_bundle(["sleep", "30"])
     pid_file = tmp_path / "init.pid"
