@@ -33,13 +33,19 @@ LAUNCHER_SOURCES = ("launcher.c", "early.c")
 
 def build_launcher(compiler, temp_dir, output_dir):
     """The `pyrunc` command (launcher.c), linked into output_dir."""
+    from distutils.errors import LinkError
     objects = compiler.compile([os.path.join(HERE, name) for name in LAUNCHER_SOURCES],
                                output_dir=temp_dir,
-                               extra_postargs=["-O2", "-Wall"])
-    # Static: every call of the command, `state` (~1 ms) as much as `run`,
-    # skips the dynamic loader (~0.1 ms).
-    compiler.link_executable(objects, "pyrunc", output_dir=output_dir,
-                             extra_postargs=["-s", "-static"])
+                               extra_postargs=["-O2", "-Wall", "-fPIE"])
+    # Static (and position-independent, so ASLR still places it): every call
+    # of the command, `state` (~1 ms) as much as `run`, skips the dynamic
+    # loader (~0.1 ms). Dynamic where there is no static libc (libc6-dev has it).
+    try:
+        compiler.link_executable(objects, "pyrunc", output_dir=output_dir,
+                                 extra_postargs=["-s", "-static-pie"])
+    except LinkError:
+        compiler.link_executable(objects, "pyrunc", output_dir=output_dir,
+                                 extra_postargs=["-s", "-pie"])
 
 
 if __name__ == "__main__":
