@@ -308,9 +308,11 @@ static void ready_and_wait(void)
 {
 	char path[32];
 	if (ex.fifofd < 0) {
-		/* exec: we say so first, then the parent moves us into the cgroup
-		 * (which may be frozen: exec --ignore-paused) and waits for the
-		 * init pipe to close at execve. */
+		/* No fifo: exec, or a create started at once (run). We say so
+		 * first, then wait to be in the cgroup (exec: the parent moves us
+		 * now, into a cgroup that may be frozen: exec --ignore-paused; run:
+		 * its J came before, and expect_frame keeps it), and go on to
+		 * execve, which closes the init pipe the parent waits on. */
 		send_frame('R', "", 0, -1);
 		wait_cgroup(); /* nothing of the container may run outside its cgroup */
 		return;

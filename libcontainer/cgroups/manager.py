@@ -93,28 +93,33 @@ def pids_in_subtree(fs, top: str) -> list:
 def rmdir_retrying(fs, path: str) -> None:
     """rmdir a cgroup, waiting a little while it is busy with dying tasks."""
     for delay in RMDIR_BACKOFF + (None,):
-        try:
-            fs.rmdir(path)
+        busy = _busy_after_rmdir(fs, path)
+        if busy is None:
             return
-        except FileNotFoundError:
-            return
-        except OSError as e:
-            if e.errno != errno.EBUSY or delay is None:
-                raise PyruncError(f"cannot remove cgroup {path}: {e.strerror}") from None
-            time.sleep(delay)
+        if delay is None:
+            raise PyruncError(f"cannot remove cgroup {path}: {busy.strerror}")
+        time.sleep(delay)
+
+
+def _busy_after_rmdir(fs, path: str):
+    """rmdir path: None once it is gone, or the error of a cgroup still busy
+    (tasks in it, or cgroups below it); any other failure is raised."""
+    try:
+        fs.rmdir(path)
+    except FileNotFoundError:
+        pass
+    except OSError as e:
+        if e.errno in (errno.EBUSY, errno.ENOTEMPTY):
+            return e
+        raise PyruncError(f"cannot remove cgroup {path}: {e.strerror}") from None
+    return None
 
 
 def remove_tree(fs, top: str) -> None:
     """Remove top and the cgroups the container made below it, deepest first.
     Most have none: one rmdir, and the listing only when that is refused."""
-    try:
-        fs.rmdir(top)
+    if _busy_after_rmdir(fs, top) is None:
         return
-    except FileNotFoundError:
-        return
-    except OSError as e:
-        if e.errno not in (errno.EBUSY, errno.ENOTEMPTY):
-            raise PyruncError(f"cannot remove cgroup {top}: {e.strerror}") from None
     for d in reversed(subtree(fs, top)):
         rmdir_retrying(fs, d)
 
