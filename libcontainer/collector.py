@@ -3,7 +3,7 @@
 A call lives for milliseconds and makes no garbage worth a pass: the
 collector's passes over the objects that imports create cost about 1 ms of
 every create or run. runtime/main.py turns it off first thing; what may wait
-for hours (a foreground process, `events`) turns it back on."""
+for hours (a foreground process, `events`, `logs --follow`) turns it back on."""
 import gc
 
 

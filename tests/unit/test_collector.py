@@ -47,3 +47,23 @@ def test_events_turns_it_on():
     events.follow(ScriptedContainer(clock, life=0.5), 1.0, io.StringIO(), clock=clock,
                   sleep=clock.sleep)
     assert gc.isenabled()
+
+
+class StoppedContainer:
+    id = "c1"
+
+    def status(self):
+        return "stopped"
+
+
+def test_logs_follow_turns_it_on(monkeypatch, tmp_path):
+    from libcontainer import logs
+    log = tmp_path / "log"
+    log.write_bytes(b"line\n")
+    monkeypatch.setattr(logs, "log_path", lambda container: str(log))
+    out = tmp_path / "out"
+    gc.disable()
+    with open(out, "wb") as sink:
+        logs.copy_log(StoppedContainer(), sink.fileno(), follow=True)
+    assert gc.isenabled()
+    assert out.read_bytes() == b"line\n"
