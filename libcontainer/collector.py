@@ -1,17 +1,15 @@
-"""When Python's cyclic garbage collector runs in pyrunc.
+"""How often Python's cyclic garbage collector runs in pyrunc.
 
-A call lives for milliseconds and makes no garbage worth a pass: the
-collector's passes over the objects that imports create cost about 1 ms of
-every create or run. runtime/main.py turns it off first thing; what may wait
-for hours (a foreground process, `events`, `logs --follow`) turns it back on."""
+By default it passes over the young objects every 700 new ones: some ten
+times while a create imports its modules, about 1 ms in all, with nothing to
+free. A call of the command makes a few thousand objects; only a long one
+(an image load, hours of relaying a terminal) makes many more, and may make
+cycles. So runtime/main.py has it run after every RARELY new objects: never
+in a lifecycle call, still in time for the rest."""
 import gc
 
-
-def off():
-    gc.disable()
+RARELY = 50_000
 
 
-def on_for_a_long_wait():
-    # What exists by now lives until exit: kept out of every later pass.
-    gc.freeze()
-    gc.enable()
+def rarely():
+    gc.set_threshold(RARELY)

@@ -12,7 +12,7 @@ the stream ends (exit 0) once the container has stopped.
 import sys
 import time
 
-from libcontainer import collector, errors, json_text
+from libcontainer import errors, json_text
 
 OOM_POLL = 0.2  # seconds between looks at the OOM counter
 _UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
@@ -74,7 +74,6 @@ def follow(container, interval, out=None, clock=time.monotonic, sleep=time.sleep
     """Stats every interval and OOM events as they come, until the container stops."""
     out = out or sys.stdout
     _check_running(container)
-    collector.on_for_a_long_wait()
     manager = container.cgroup()
     kills = manager.oom_kills()
     next_stats = clock() + interval  # as runc's ticker: the first after one interval

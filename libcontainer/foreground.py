@@ -6,8 +6,6 @@ import os
 import select
 import _signal as signal  # the C module: signal.py would import enum (~5 ms)
 
-from libcontainer import collector
-
 # Everything a user can send us goes to the container, except what the kernel
 # won't let us catch and what concerns us alone (child exits, window size,
 # a broken pipe of our own).
@@ -71,7 +69,6 @@ def reap(pid, block=True):
 
 
 def wait(pid, master=None):
-    collector.on_for_a_long_wait()
     if master is None:
         return reap(pid)
     return _relay(pid, master)

@@ -3,7 +3,7 @@ stderr, kept in container.log in its state dir."""
 import os
 import time
 
-from libcontainer import collector, errors
+from libcontainer import errors
 
 LOG_NAME = "container.log"
 _POLL = 0.1
@@ -21,8 +21,6 @@ def copy_log(container, out_fd=1, follow=False):
     except FileNotFoundError:
         raise errors.PyruncError(f"container {container.id} keeps no log (only a container "
                                  "started by run-image -d has one)") from None
-    if follow:
-        collector.on_for_a_long_wait()
     with source:
         while True:
             running = follow and container.status() != "stopped"

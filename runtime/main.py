@@ -8,7 +8,7 @@ from runtime.log import Log
 
 
 def main(argv=None):
-    collector.off()
+    collector.rarely()
     early.adopt()
     argv = list(sys.argv[1:] if argv is None else argv)
     log = Log()

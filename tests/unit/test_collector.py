@@ -1,69 +1,40 @@
-"""The cyclic garbage collector is off for a pyrunc call (libcontainer/collector.py)
-and back on, past the objects made so far, for what waits long."""
+"""The cyclic garbage collector runs rarely in a pyrunc call
+(libcontainer/collector.py): never in a lifecycle call, still in a long one."""
 import gc
-import io
 import os
 
 import pytest
 
-from libcontainer import events, foreground
+from libcontainer import collector
 from runtime import main as entry
-from tests.unit.test_events import FakeClock, ScriptedContainer
 
 
 @pytest.fixture(autouse=True)
-def collector_restored():
+def default_threshold():
+    before = gc.get_threshold()
     yield
-    gc.unfreeze()
-    gc.enable()
+    gc.set_threshold(*before)
 
 
 class Exited(Exception):
     pass
 
 
-def test_a_call_runs_without_the_collector(monkeypatch, tmp_path):
+def test_a_call_sets_the_collector_to_run_rarely(monkeypatch, tmp_path):
     def no_exit(status):
         raise Exited(status)
     monkeypatch.setattr(os, "_exit", no_exit)
     with pytest.raises(Exited):
         entry.main(["--root", str(tmp_path), "state", "nothing-here"])
-    assert not gc.isenabled()
-
-
-def test_a_foreground_wait_turns_it_on_past_what_exists():
-    gc.disable()
-    pid = os.fork()
-    if pid == 0:
-        os._exit(3)
-    assert foreground.wait(pid) == 3
-    assert gc.isenabled()
-    assert gc.get_freeze_count() > 0
-
-
-def test_events_turns_it_on():
-    gc.disable()
-    clock = FakeClock()
-    events.follow(ScriptedContainer(clock, life=0.5), 1.0, io.StringIO(), clock=clock,
-                  sleep=clock.sleep)
+    assert gc.get_threshold()[0] == collector.RARELY
     assert gc.isenabled()
 
 
-class StoppedContainer:
-    id = "c1"
-
-    def status(self):
-        return "stopped"
-
-
-def test_logs_follow_turns_it_on(monkeypatch, tmp_path):
-    from libcontainer import logs
-    log = tmp_path / "log"
-    log.write_bytes(b"line\n")
-    monkeypatch.setattr(logs, "log_path", lambda container: str(log))
-    out = tmp_path / "out"
-    gc.disable()
-    with open(out, "wb") as sink:
-        logs.copy_log(StoppedContainer(), sink.fileno(), follow=True)
-    assert gc.isenabled()
-    assert out.read_bytes() == b"line\n"
+def test_rarely_still_collects_cycles_past_the_threshold():
+    collector.rarely()
+    gc.collect()
+    before = gc.get_stats()[0]["collections"]
+    for _ in range(collector.RARELY * 3):
+        cycle = []
+        cycle.append(cycle)
+    assert gc.get_stats()[0]["collections"] > before
