@@ -101,6 +101,10 @@ class _Creation:
         launcher.serve(channel, console_socket, on_console,
                        handlers={"hooks": self._runtime_hooks, "seccomp": self._seccomp_agent})
         early.finish()  # the keeper let go of above has exited by now: reaped
+        return self._created(pid_file, fast_state, start_now)
+
+    def _created(self, pid_file, fast_state, start_now):
+        """The init is ready: its record, and with start_now its exec."""
         record = self._record(self.launched.pid)
         self.store.save(self.id, record)
         if fast_state:
@@ -109,10 +113,10 @@ class _Creation:
             # Nothing waits for `start`: the init goes on to exec, which
             # closes its pipe (or it sends why it could not), as the fifo
             # tells start.
-            launcher.serve(channel, until=None)
+            launcher.serve(self.launched.channel, until=None)
         if pid_file:  # only once all went well, as runc
             write_pid_file(pid_file, self.launched.pid)
-        channel.close()
+        self.launched.channel.close()
         return Container(self.store, record)
 
     def _make_fifo(self):

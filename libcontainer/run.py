@@ -1,4 +1,6 @@
-"""run: create + start, and in the foreground wait, then delete."""
+"""run: create and start, and in the foreground wait, then delete. In the
+foreground the process is started as soon as it is set up (create's
+start_now: no exec fifo, no `start` round trip)."""
 from libcontainer.create import create
 from libcontainer.start import run_poststart_hooks, start
 
