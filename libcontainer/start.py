@@ -34,9 +34,11 @@ def _release_init(container):
     waiting forever."""
     fd = os.open(container.fifo_path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     said, started = b"", False
+    poller = select.poll()  # not select(): fds past 1023
+    poller.register(fd, select.POLLIN)
     try:
         while True:
-            ready, _, _ = select.select([fd], [], [], 0.1)
+            ready = poller.poll(100)  # data, or the hang-up of end of file
             data = os.read(fd, 4096) if ready else b""
             if data:
                 said += data
