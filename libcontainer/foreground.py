@@ -86,7 +86,7 @@ def _relay(pid, master):
     status = None
     try:
         while status is None:
-            ready = _select(inputs)
+            ready = _ready(inputs, 500)
             if 0 in ready and not _pump(0, master):
                 inputs.remove(0)
                 if saved is not None:
@@ -113,16 +113,21 @@ def _relay(pid, master):
     return status
 
 
-def _select(inputs):
+def _ready(fds, timeout_ms):
+    """Those of fds with data, end of file or an error (poll: select takes
+    no fd past 1023, and a pty master may be one)."""
+    poller = select.poll()
+    for fd in fds:
+        poller.register(fd, select.POLLIN)
     try:
-        return select.select(inputs, [], [], 0.5)[0]
+        return [fd for fd, _events in poller.poll(timeout_ms)]
     except InterruptedError:
         return []
 
 
 def _pump(source, target, wait=True):
     """Move one chunk; False once the source is finished."""
-    if not wait and not select.select([source], [], [], 0)[0]:
+    if not wait and not _ready([source], 0):
         return False
     try:
         data = os.read(source, 65536)
