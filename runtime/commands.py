@@ -118,22 +118,8 @@ def cmd_resume(args, store):
 
 
 def cmd_ps(args, store):
-    """runc's ps: the container's pids as JSON, or the host's `ps` output
-    (ps -ef unless other ps options follow the ID) cut to its processes."""
-    container = Container.load(store, args.container_id)
-    pids = container.cgroup().pids() if container.status() != "stopped" else []
-    if args.format == "json":
-        print(json_text.dumps(sorted(pids) or None))  # runc prints null for none
-        return 0
-    import subprocess
-    result = subprocess.run(["ps"] + (args.ps_args or ["-ef"]), capture_output=True, text=True)
-    if result.returncode != 0:
-        raise errors.PyruncError(f"ps {' '.join(args.ps_args)}: {result.stderr.strip()}")
-    header, *rows = result.stdout.splitlines()
-    column = header.split().index("PID")
-    wanted = {str(pid) for pid in pids}
-    print("\n".join([header] + [r for r in rows if r.split()[column] in wanted]))
-    return 0
+    from runtime.ps_command import run_ps
+    return run_ps(args, store)
 
 
 def cmd_exec(args, store):

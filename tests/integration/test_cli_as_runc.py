@@ -130,6 +130,13 @@ def test_state_list_ps_and_kill_0_as_runc(runtime, runc, make_bundle):
 
     assert json.loads(runtime.ok("ps", "--format", "json", mine.id)) == [state["pid"]]
     assert json.loads(runc("ps", "--format", "json", theirs.id)[1]) == [runc_state["pid"]]
+    # The table: the host's `ps` header and the container's rows, as runc's.
+    table, runc_table = runtime.ok("ps", mine.id, "-o", "pid,comm"), runc("ps", theirs.id,
+                                                                        "-o", "pid,comm")[1]
+    assert table.split() == ["PID", "COMMAND", str(state["pid"]), "sleep"]
+    assert runc_table.split() == ["PID", "COMMAND", str(runc_state["pid"]), "sleep"]
+    rc, out, err = runtime("ps", mine.id, "--no-such-option")
+    assert rc == 1 and out == "" and len(err.strip().splitlines()) == 1
 
     assert runtime("kill", mine.id, "0")[0] == runc("kill", theirs.id, "0")[0] == 0
     runtime.ok("kill", mine.id, "KILL")
