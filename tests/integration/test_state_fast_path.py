@@ -192,3 +192,21 @@ def test_a_detached_run_writes_state_fast(runtime, make_bundle):
     runtime.ok("run", "--detach", "--bundle", b.path, b.id)
     assert os.path.exists(os.path.join(runtime.state_dir(b.id), "state.fast"))
     runtime.ok("delete", "--force", b.id)
+
+
+def test_pause_and_resume_by_the_c_front_as_python_does_them(runtime, make_bundle):
+    """The C front freezes and thaws a running container itself (its record
+    unreadable to Python here); what it does not do, Python words as ever."""
+    b = make_bundle(["sleep", "30"])
+    runtime.ok("run", "--detach", "--bundle", b.path, b.id)
+    with python_record_unreadable(runtime, b.id):
+        runtime.ok("pause", b.id)
+        assert json.loads(runtime.ok("state", b.id))["status"] == "paused"
+    fast, python = both(runtime, "pause", b.id)
+    assert fast == python and fast[0] != 0 and "it is paused" in fast[2]
+    with python_record_unreadable(runtime, b.id):
+        runtime.ok("resume", b.id)
+        assert json.loads(runtime.ok("state", b.id))["status"] == "running"
+    fast, python = both(runtime, "resume", b.id)
+    assert fast == python and fast[0] != 0 and "it is running" in fast[2]
+    runtime.ok("delete", "--force", b.id)
