@@ -45,6 +45,7 @@
 struct command_line {
 	const char *root, *log, *command, *id, *extra;
 	int json_log; /* --log-format json */
+	int ps_json;  /* ps --format json */
 	int fast;     /* nothing here asks for the Python command line */
 };
 
@@ -101,6 +102,13 @@ static void parse(int argc, char **argv, struct command_line *cl)
 	if (strcmp(cl->command, "delete") == 0 && i + 1 < argc &&
 	    (strcmp(argv[i + 1], "--force") == 0 || strcmp(argv[i + 1], "-f") == 0))
 		i++;
+	/* ps --format json ID: the pid list engines ask for (containerd's) */
+	if (strcmp(cl->command, "ps") == 0 && i + 2 < argc && strcmp(argv[i + 2], "json") == 0 &&
+	    (strcmp(argv[i + 1], "--format") == 0 || strcmp(argv[i + 1], "-f") == 0))
+		i += 2, cl->ps_json = 1;
+	else if (strcmp(cl->command, "ps") == 0 && i + 1 < argc &&
+		 strcmp(argv[i + 1], "--format=json") == 0)
+		i += 1, cl->ps_json = 1;
 	cl->id = i + 1 < argc ? argv[i + 1] : NULL;
 	cl->extra = i + 2 < argc ? argv[i + 2] : NULL; /* kill's signal */
 	if (i + 2 != argc && !(i + 3 == argc && strcmp(cl->command, "kill") == 0))
@@ -366,6 +374,94 @@ static int pause_or_resume(const struct command_line *cl, int freeze)
 	return 0;
 }
 
+struct pids {
+	long *pid;
+	size_t n, room;
+};
+
+/* The pids in the cgroup at path and every cgroup below it; -1 if one
+ * could not be read. */
+static int collect_pids(const char *path, struct pids *p)
+{
+	char procs[PATH_MAX + 16];
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", path);
+	char *text = read_file(procs, 1 << 22);
+	DIR *d = text ? opendir(path) : NULL;
+	if (!d)
+		return free(text), -1;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		if (p->n == p->room) {
+			p->room = p->room ? 2 * p->room : 64;
+			long *more = realloc(p->pid, p->room * sizeof(long));
+			if (!more)
+				return free(text), closedir(d), -1;
+			p->pid = more;
+		}
+		p->pid[p->n++] = strtol(line, NULL, 10);
+	}
+	free(text);
+	struct dirent *e;
+	int ok = 0;
+	while (ok == 0 && (e = readdir(d)) != NULL) {
+		char below[PATH_MAX];
+		if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (snprintf(below, sizeof(below), "%s/%s", path, e->d_name) >= (int)sizeof(below))
+			ok = -1;
+		else
+			ok = collect_pids(below, p);
+	}
+	closedir(d);
+	return ok;
+}
+
+static int by_number(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+	return (x > y) - (x < y);
+}
+
+/* ps --format json ID, as runtime/ps_command.py prints it: the sorted pids
+ * of the container's cgroup (the first of its own that delete.fast lists,
+ * and those below it), or null once it has stopped. */
+static int ps_json(const struct command_line *cl)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 16], *lines[FAST_LINES];
+	char *text = read_state_fast(cl, dir, lines);
+	if (!text)
+		return -1;
+	int running = alive(strtol(lines[0], NULL, 10), lines[1]);
+	free(text);
+	struct pids p = {0};
+	if (running) {
+		snprintf(path, sizeof(path), "%s/delete.fast", dir);
+		char *cgroups = read_file(path, 1 << 20);
+		char *own = cgroups ? strstr(cgroups, "C ") : NULL;
+		if (own && (own == cgroups || own[-1] == '\n'))
+			own[strcspn(own, "\n")] = '\0';
+		else
+			own = NULL;
+		int ok = own ? collect_pids(own + 2, &p) : -1;
+		free(cgroups);
+		if (ok < 0)
+			return free(p.pid), -1;
+	}
+	qsort(p.pid, p.n, sizeof(long), by_number);
+	size_t unique = 0;
+	for (size_t i = 0; i < p.n; i++)
+		if (p.pid[i] > 0 && (unique == 0 || p.pid[unique - 1] != p.pid[i]))
+			p.pid[unique++] = p.pid[i];
+	if (unique == 0)
+		fputs("null", stdout); /* as runc */
+	for (size_t i = 0; i < unique; i++)
+		printf("%s%ld%s", i ? "," : "[", p.pid[i], i + 1 == unique ? "]" : "");
+	fputc('\n', stdout);
+	fflush(stdout);
+	free(p.pid);
+	touch_log(cl);
+	return 0;
+}
+
 /* Remove the cgroup dirs delete.fast lists; -1 when one of the container's
  * own will not go (processes left, sub-cgroups): Python's delete then. */
 static int remove_cgroups(const char *dir)
@@ -542,6 +638,8 @@ int main(int argc, char **argv)
 	if (cl.fast && strcmp(cl.command, "kill") == 0 && kill_container(&cl) == 0)
 		return 0;
 	if (cl.fast && strcmp(cl.command, "delete") == 0 && delete_container(&cl) == 0)
+		return 0;
+	if (cl.fast && cl.ps_json && ps_json(&cl) == 0)
 		return 0;
 	if (cl.fast && (strcmp(cl.command, "pause") == 0 || strcmp(cl.command, "resume") == 0)) {
 		int status = pause_or_resume(&cl, cl.command[0] == 'p');

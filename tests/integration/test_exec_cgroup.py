@@ -2,7 +2,9 @@
 /proc/self/cgroup names the sub-cgroup the test made below the
 container's; a sub-cgroup that is missing or outside the container's is an
 error (exit 255, one line)."""
+import json
 import os
+import time
 
 import pytest
 
@@ -113,3 +115,23 @@ def test_missing_or_outside_is_an_error_as_with_runc(runtime, runc, pair, where,
     assert rc == runc_rc == 255
     # Nothing was started: the container's cgroup holds only its init.
     assert len(runtime.ok("ps", "--format", "json", mine.id).split(",")) == 1
+
+
+def test_ps_lists_a_process_in_a_sub_cgroup_too(runtime, runc, pair):
+    """ps --format json (answered by the C front) counts the cgroups below
+    the container's, as runc's does."""
+    mine, theirs = pair
+    runtime.ok("exec", "-d", "--cgroup", SUB, mine.id, "sleep", "30")
+    assert runc("exec", "-d", "--cgroup", SUB, theirs.id, "sleep", "30")[0] == 0
+    pids = json.loads(runtime.ok("ps", "--format", "json", mine.id))
+    runc_pids = json.loads(runc("ps", "--format", "json", theirs.id)[1])
+    assert len(pids) == len(runc_pids) == 2
+    assert pids == sorted(pids)
+    # Gone before the fixture removes SUB: the sleeps die with each pid 1.
+    runtime.ok("kill", mine.id, "KILL")
+    assert runc("kill", theirs.id, "KILL")[0] == 0
+    runtime.wait_status(mine.id, "stopped")
+    for _ in range(100):
+        if runc("ps", "--format", "json", theirs.id)[1].strip() == "null":
+            break
+        time.sleep(0.05)

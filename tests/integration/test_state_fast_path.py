@@ -210,3 +210,18 @@ def test_pause_and_resume_by_the_c_front_as_python_does_them(runtime, make_bundl
     fast, python = both(runtime, "resume", b.id)
     assert fast == python and fast[0] != 0 and "it is running" in fast[2]
     runtime.ok("delete", "--force", b.id)
+
+
+def test_ps_json_by_the_c_front_as_python_prints_it(runtime, make_bundle):
+    b = make_bundle(["sleep", "30"])
+    runtime.ok("run", "--detach", "--bundle", b.path, b.id)
+    runtime.ok("exec", "--detach", b.id, "sleep", "30")
+    fast, python = both(runtime, "ps", "--format", "json", b.id)
+    assert fast == python and len(json.loads(fast[1])) == 2
+    with python_record_unreadable(runtime, b.id):
+        assert runtime.ok("ps", "-f", "json", b.id) == fast[1]  # only the C front can
+    runtime.ok("kill", b.id, "KILL")
+    runtime.wait_status(b.id, "stopped")
+    fast, python = both(runtime, "ps", "--format", "json", b.id)
+    assert fast == python == (0, "null\n", "")
+    runtime.ok("delete", b.id)
