@@ -197,22 +197,30 @@ static void touch_log(const struct command_line *cl)
 		close(open(cl->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
 }
 
+/* The status as Container.status() says it, from the state dir and the
+ * lines of its state.fast. */
+static const char *status_of(const char *dir, char *lines[FAST_LINES])
+{
+	char fifo[PATH_MAX + 16];
+	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", dir);
+	if (!alive(strtol(lines[0], NULL, 10), lines[1]))
+		return "stopped";
+	if (access(fifo, F_OK) == 0)
+		return "created";
+	if (strcmp(lines[2], "-") != 0 && frozen(lines[2]))
+		return "paused";
+	return "running";
+}
+
 /* The state JSON with STATUS_MARK and PID_MARK made what they are now. */
 static int state(const struct command_line *cl)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 16], *lines[FAST_LINES];
+	char dir[PATH_MAX], *lines[FAST_LINES];
 	char *text = read_state_fast(cl, dir, lines);
 	if (!text)
 		return -1;
-	long pid = strtol(lines[0], NULL, 10);
-	const char *status = "running";
-	snprintf(path, sizeof(path), "%s/exec.fifo", dir);
-	if (!alive(pid, lines[1]))
-		status = "stopped", pid = 0;
-	else if (access(path, F_OK) == 0)
-		status = "created";
-	else if (strcmp(lines[2], "-") != 0 && frozen(lines[2]))
-		status = "paused";
+	const char *status = status_of(dir, lines);
+	long pid = strcmp(status, "stopped") == 0 ? 0 : strtol(lines[0], NULL, 10);
 	/* The first of each marker is the field (the fields before them are
 	 * fixed strings of ours), whichever comes first. */
 	char *json = lines[4], *smark = strstr(json, STATUS_MARK), *pmark = strstr(json, PID_MARK);
@@ -345,14 +353,13 @@ static int request_freeze(const char *how, int freeze)
  * wants the request repeated; 2 s without FROZEN undoes it. */
 static int pause_or_resume(const struct command_line *cl, int freeze)
 {
-	char dir[PATH_MAX], fifo[PATH_MAX + 16], *lines[FAST_LINES];
+	char dir[PATH_MAX], *lines[FAST_LINES];
 	char *text = read_state_fast(cl, dir, lines);
 	if (!text)
 		return -1;
-	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", dir);
 	const char *how = lines[2];
-	if (strcmp(how, "-") == 0 || !alive(strtol(lines[0], NULL, 10), lines[1]) ||
-	    access(fifo, F_OK) == 0 || frozen(how) == freeze || request_freeze(how, freeze) < 0)
+	if (strcmp(how, "-") == 0 || strcmp(status_of(dir, lines), freeze ? "running" : "paused") ||
+	    request_freeze(how, freeze) < 0)
 		return free(text), -1;
 	long waited_us = 0;
 	for (long pause_us = 1000; freeze && !frozen(how); pause_us = pause_us < 25000 ? pause_us * 2 : 50000) {
@@ -430,7 +437,7 @@ static int ps_json(const struct command_line *cl)
 	char *text = read_state_fast(cl, dir, lines);
 	if (!text)
 		return -1;
-	int running = alive(strtol(lines[0], NULL, 10), lines[1]);
+	int running = strcmp(status_of(dir, lines), "stopped") != 0;
 	free(text);
 	struct pids p = {0};
 	if (running) {
