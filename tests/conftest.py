@@ -16,6 +16,7 @@ session-wide `leftover_check` fixture fails the run if any state dir, mount,
 cgroup or container process made by the tests is still there at the end
 (it cleans up what it found, so the host is not left dirty either).
 """
+import contextlib
 import copy
 import json
 import os
@@ -663,3 +664,20 @@ def runc():
     r = Runc()
     yield r
     r.cleanup()
+
+
+@contextlib.contextmanager
+def python_record_unreadable(runtime, cid):
+    """The Python side's record garbled for the block: only the C front can
+    answer then. Put back afterwards, so that cleanup works."""
+    record = os.path.join(runtime.state_dir(cid), "state.marshal")
+    with open(record, "rb") as f:
+        saved = f.read()
+    try:
+        with open(record, "wb") as f:
+            f.write(b"not marshal")
+        yield
+    finally:
+        if os.path.isdir(os.path.dirname(record)):
+            with open(record, "wb") as f:
+                f.write(saved)

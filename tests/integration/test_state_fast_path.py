@@ -1,14 +1,13 @@
 """`pyrunc state` answered by the C front (_nsexec/launcher.c) from
 state.fast prints exactly what the Python command line prints, in every
 status; anything it cannot answer goes to Python."""
-import contextlib
 import json
 import os
 import subprocess
 import sys
 import time
 
-from conftest import TIMEOUT, assert_nothing_left
+from conftest import TIMEOUT, assert_nothing_left, python_record_unreadable
 
 PYTHON_CLI = [sys.executable, "-I", "-c", "from runtime.main import main; main()"]
 
@@ -51,23 +50,6 @@ def test_unknown_container_and_odd_command_lines_go_to_python(runtime):
     assert fast == python and fast[0] != 0
     fast, python = both(runtime, "--debug", "state", "no-such-container")
     assert fast[0] == python[0] != 0
-
-
-@contextlib.contextmanager
-def python_record_unreadable(runtime, cid):
-    """The Python side's record garbled for the block: only the C front can
-    answer then. Put back afterwards, so that cleanup works."""
-    record = os.path.join(runtime.state_dir(cid), "state.marshal")
-    with open(record, "rb") as f:
-        saved = f.read()
-    try:
-        with open(record, "wb") as f:
-            f.write(b"not marshal")
-        yield
-    finally:
-        if os.path.isdir(os.path.dirname(record)):
-            with open(record, "wb") as f:
-                f.write(saved)
 
 
 def test_the_answer_really_comes_from_the_c_front(runtime, make_bundle):
